@@ -33,7 +33,7 @@ __all__ = [
     "normalize_text",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 MAX_BODY_BYTES = 100_000
 MAX_METADATA_BYTES = 16_000
 
@@ -162,11 +162,15 @@ class Origin(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["file", "stdin", "http", "replay"]
+    kind: Literal["file", "stdin", "http", "replay", "topic"]
     path: str | None = None
     line: int | None = Field(None, ge=1)
     remote: str | None = None
     request_id: str | None = None
+    # kind="topic": a record the worker could not read, where it sat.
+    topic: str | None = None
+    partition: int | None = Field(None, ge=0)
+    offset: int | None = Field(None, ge=0)
 
 
 class Rejected(_Record):
