@@ -1,0 +1,1 @@
+"""Benchmark scripts; figures go to docs/benchmarks.md."""
