@@ -1,0 +1,179 @@
+"""Confidence: a small logistic model over evidence features, P(placement is right).
+
+The coefficients are learned by ``scripts/train_geo_confidence.py`` on the development
+corpora with document-level cross-validation and shipped as ``confidence_model.json`` beside
+this module. Inference is one dot product per placement.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from wiremap.errors import GeoError
+from wiremap.stream.geo._text import key_of
+from wiremap.stream.geo._types import Resolved
+
+__all__ = ["FEATURES", "MODEL_PATH", "ConfidenceModel", "features"]
+
+MODEL_PATH = Path(__file__).resolve().parent / "confidence_model.json"
+
+FEATURES: tuple[str, ...] = (
+    "log_pop",
+    "kind_country",
+    "kind_admin1",
+    "kind_admin2",
+    "kind_city",
+    "kind_airport",
+    "kind_continent",
+    "match_alias",
+    "match_fuzzy",
+    "match_capital",
+    "match_demonym",
+    "match_abbrev",
+    "log_cands",
+    "single_cand",
+    "margin",
+    "margin_small",
+    "coherence",
+    "near_other",
+    "container",
+    "hint_match",
+    "multi_token",
+    "sentence_initial",
+    "titlecase",
+    "locative",
+    "person_cue",
+    "log_repeats",
+    "capital_city",
+    "short_name",
+    "all_caps",
+    "primary_name",
+    "small_place",
+    "outside",
+    "alias_alternate",
+    "alias_stripped",
+    "alias_weak",
+    "in_longer_name",
+    "log_radius",
+    "wide",
+    "pop_city",
+    "coherence_ambiguous",
+    "margin_city",
+    "radius_country",
+    "near_ambiguous",
+    "locative_city",
+)
+
+
+def features(r: Resolved) -> list[float]:
+    m = r.mention
+    p = r.place
+    kind = p.kind
+    pop = p.population
+    alias = r.alias
+    primary = key_of(p.name) == m.key
+    if kind == "airport":
+        # Airports carry no population and are named by their stem ("Domodedovo"): score them
+        # as a mid-sized named place rather than as an unknown hamlet.
+        pop = 100_000
+        if alias in ("stripped", "typed"):
+            alias, primary = "preferred", True
+    margin = max(-2.0, min(r.margin, 10.0))
+    return [
+        math.log10(pop + 1) / 7.0,
+        float(kind == "country"),
+        float(kind == "admin1"),
+        float(kind == "admin2"),
+        float(kind == "city"),
+        float(kind == "airport"),
+        float(kind == "continent"),
+        float(m.match == "alias"),
+        float(m.match == "fuzzy"),
+        float(m.match == "capital"),
+        float(m.match == "demonym"),
+        float(m.match == "abbrev"),
+        math.log(r.n_cands),
+        float(r.n_cands == 1),
+        margin / 10.0,
+        float(r.n_cands > 1 and margin < 1.0),
+        r.coherence,
+        float(r.near_other),
+        float(r.in_container),
+        float(m.hint is not None and m.hint == kind),
+        float(m.ntok > 1),
+        float(m.first),
+        float(m.titlecase),
+        float(m.locative),
+        float(m.person_cue),
+        math.log(r.repeats),
+        float(p.feature == "PPLC"),
+        float(len(m.key) <= 4),
+        float(m.text.isupper()),
+        float(primary),
+        float(kind == "city" and pop < 10_000),
+        float(m.outside),
+        float(alias == "alternate"),
+        float(alias in ("stripped", "namesake")),
+        float(alias in ("abbreviation", "code")),
+        float(m.in_run),
+        math.log10(p.radius_km + 1.0) / 3.0,
+        float(p.radius_km > 161.0),
+        math.log10(pop + 1) / 7.0 * (kind == "city"),
+        r.coherence * (r.n_cands > 1),
+        margin / 10.0 * (kind == "city"),
+        math.log10(p.radius_km + 1.0) / 3.0 * (kind == "country"),
+        float(r.near_other and r.n_cands > 1),
+        float(m.locative and kind == "city"),
+    ]
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ConfidenceModel:
+        path = path or MODEL_PATH
+        try:
+            raw = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise GeoError(f"cannot read the confidence model {path}: {exc}; "
+                           "rebuild it with scripts/train_geo_confidence.py") from exc
+        try:
+            names = tuple(raw["features"])
+            model = cls(names, tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["coef"]),
+                        float(raw["intercept"]), float(raw.get("threshold", 0.0)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise GeoError(f"confidence model {path} is malformed ({exc!r}); "
+                           "rebuild it with scripts/train_geo_confidence.py") from exc
+        if names != FEATURES or not (len(model.mean) == len(model.scale) == len(model.coef)
+                                     == len(FEATURES)):
+            raise GeoError(f"confidence model {path} was trained on other features; "
+                           "retrain it with scripts/train_geo_confidence.py")
+        return model
+
+    @classmethod
+    def neutral(cls) -> ConfidenceModel:
+        """A stand-in before any training: leans on margin, candidates and coherence."""
+        n = len(FEATURES)
+        coef = [0.0] * n
+        for name, w in (("single_cand", 1.0), ("margin", 2.0), ("coherence", 1.0),
+                        ("log_pop", 1.0), ("match_fuzzy", -1.0), ("sentence_initial", -0.5)):
+            coef[FEATURES.index(name)] = w
+        return cls(FEATURES, (0.0,) * n, (1.0,) * n, tuple(coef), -0.5, 0.0)
+
+    def predict(self, x: list[float]) -> float:
+        z = self.intercept
+        for v, mu, sd, w in zip(x, self.mean, self.scale, self.coef, strict=True):
+            z += w * (v - mu) / sd
+        if z < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))

@@ -1,0 +1,84 @@
+"""Misspellings and transliteration variants: a one-edit (SymSpell) index over the names of
+well-known places ("Domodedyovo" → domodedovo, "Moskow" → moscow)."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from wiremap.stream.geo._text import key_of
+from wiremap.stream.geo._types import GazetteerLike, PlaceLike
+
+__all__ = ["FUZZY_MIN_LEN", "FuzzyIndex"]
+
+FUZZY_MIN_LEN = 6
+_MIN_POP = 50_000
+_TYPE_TAIL = re.compile(r"\s+(?:international\s+airport|airport|oblast|krai|region|province|"
+                        r"governorate|state|county|parish|district|republic)$")
+
+
+class FuzzyIndex:
+    """Deletion neighbourhoods of single-word keys; built lazily, then read-only."""
+
+    def __init__(self, gazetteer: GazetteerLike) -> None:
+        self._gaz = gazetteer
+        self._index: dict[str, list[str]] | None = None
+
+    @property
+    def index(self) -> dict[str, list[str]]:
+        if self._index is None:
+            self._index = self._build()
+        return self._index
+
+    def _build(self) -> dict[str, list[str]]:
+        prominent = getattr(self._gaz, "prominent_keys", None)
+        raw = list(prominent(_MIN_POP)) if prominent is not None else self._from_places()
+        keys = {k for k in raw if len(k) >= FUZZY_MIN_LEN - 1 and " " not in k and k.isalpha()}
+        index: dict[str, list[str]] = {}
+        for key in keys:
+            index.setdefault(key, []).append(key)
+            for i in range(len(key)):
+                index.setdefault(key[:i] + key[i + 1 :], []).append(key)
+        return index
+
+    def _from_places(self) -> list[str]:
+        """Names (and type-stripped stems) of countries, their capitals, admin-1 units and
+        airports. (Other cities need the gazetteer's ``prominent_keys``: building a Place for
+        every city costs seconds and memory.)"""
+        places = getattr(self._gaz, "places", None)
+        if places is None:
+            return []
+        chosen: list[PlaceLike] = []
+        for kind in ("country", "admin1", "airport"):
+            chosen.extend(places(kind))
+        for c in [p for p in chosen if p.kind == "country"]:
+            cap = self._gaz.capital(c.country)
+            if cap is not None:
+                chosen.append(cap)
+        out: list[str] = []
+        for p in chosen:
+            key = key_of(p.name)
+            out.append(key)
+            stem = _TYPE_TAIL.sub("", key)
+            if stem != key:
+                out.append(stem)
+        return out
+
+    def nearest(self, word: str) -> tuple[str, int] | None:
+        """The most populous well-known key one edit from ``word`` (first letter kept)."""
+        found: set[str] = set()
+        index = self.index
+        for v in (word, *(word[:i] + word[i + 1 :] for i in range(len(word)))):
+            hit = index.get(v)
+            if hit:
+                found.update(hit)
+        best: tuple[int, str] | None = None
+        for k in found:
+            if k == word or k[0] != word[0]:
+                continue
+            if Levenshtein.distance(word, k, score_cutoff=1) <= 1:
+                pop = max((p.population for p in self._gaz.lookup(k)), default=0)
+                if best is None or pop > best[0]:
+                    best = (pop, k)
+        return (best[1], 1) if best else None
