@@ -100,7 +100,11 @@ def _count_reports(base: str) -> int:
 @click.option("--timeout", type=float, default=180.0, show_default=True,
               help="Seconds to wait for each stage to come up.")
 def demo(feed: Path, exit_when_ready: bool, timeout: float) -> None:
-    """Run broker, worker and map server, replay the sample feed, print the map's URL."""
+    """Run broker, worker and map server, replay the sample feed, print the map's URL.
+
+    The map runs on the replay clock: its 1 h / 24 h / 7 d windows end at the newest
+    report, so a feed recorded days ago still fills them.
+    """
     settings = get_settings()
     run_dir = (settings.data_dir / "demo").resolve()
     shutil.rmtree(run_dir, ignore_errors=True)
@@ -128,7 +132,7 @@ def demo(feed: Path, exit_when_ready: bool, timeout: float) -> None:
         click.echo("starting the worker and the map server …", err=True)
         children = [
             _Child("worker", ["worker"], env, run_dir),
-            _Child("serve", ["serve"], env, run_dir),
+            _Child("serve", ["serve", "--replay-clock"], env, run_dir),
         ]
         base = f"http://{settings.map_host}:{settings.map_port}"
         _wait("the map server", lambda: _get_json(f"{base}/health") is not None, children, timeout)

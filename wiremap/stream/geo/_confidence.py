@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from wiremap.errors import GeoError
@@ -68,13 +69,25 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+_NAME_KEYS: dict[str, str] = {}
+
+
+def _name_key(name: str) -> str:
+    hit = _NAME_KEYS.get(name)
+    if hit is None:
+        if len(_NAME_KEYS) > 100_000:
+            _NAME_KEYS.clear()
+        hit = _NAME_KEYS[name] = key_of(name)
+    return hit
+
+
 def features(r: Resolved) -> list[float]:
     m = r.mention
     p = r.place
     kind = p.kind
     pop = p.population
     alias = r.alias
-    primary = key_of(p.name) == m.key
+    primary = _name_key(p.name) == m.key
     if kind == "airport":
         # Airports carry no population and are named by their stem ("Domodedovo"): score them
         # as a mid-sized named place rather than as an unknown hamlet.
@@ -138,6 +151,8 @@ class ConfidenceModel:
     coef: tuple[float, ...]
     intercept: float
     threshold: float
+    _w: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    _b: float = field(init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path | None = None) -> ConfidenceModel:
@@ -170,10 +185,17 @@ class ConfidenceModel:
             coef[FEATURES.index(name)] = w
         return cls(FEATURES, (0.0,) * n, (1.0,) * n, tuple(coef), -0.5, 0.0)
 
+    def __post_init__(self) -> None:
+        # (v - mu) / sd * w summed = v·(w/sd) + (intercept - Σ mu·w/sd): one product per feature.
+        w = tuple(c / s for c, s in zip(self.coef, self.scale, strict=True))
+        object.__setattr__(self, "_w", w)
+        object.__setattr__(self, "_b", self.intercept - sum(
+            m * c for m, c in zip(self.mean, w, strict=True)))
+
     def predict(self, x: list[float]) -> float:
-        z = self.intercept
-        for v, mu, sd, w in zip(x, self.mean, self.scale, self.coef, strict=True):
-            z += w * (v - mu) / sd
+        if len(x) != len(self._w):
+            raise GeoError(f"expected {len(self._w)} features, got {len(x)}")
+        z = self._b + sum(map(operator.mul, x, self._w))
         if z < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))

@@ -1,10 +1,11 @@
-"""Misspellings and transliteration variants: a one-edit (SymSpell) index over the names of
-well-known places ("Domodedyovo" → domodedovo, "Moskow" → moscow)."""
+"""Misspellings and transliteration variants: names of well-known places one edit away
+("Domodedyovo" → domodedovo, "Moskow" → moscow)."""
 
 from __future__ import annotations
 
 import re
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from wiremap.stream.geo._text import key_of
@@ -19,27 +20,29 @@ _TYPE_TAIL = re.compile(r"\s+(?:international\s+airport|airport|oblast|krai|regi
 
 
 class FuzzyIndex:
-    """Deletion neighbourhoods of single-word keys; built lazily, then read-only."""
+    """Single-word keys bucketed by first letter and length; built lazily, then read-only.
+
+    A query scans (in rapidfuzz's C++) only the keys that share its first letter and are within
+    one letter of its length, so building costs a grouping pass, not a deletion dictionary."""
 
     def __init__(self, gazetteer: GazetteerLike) -> None:
         self._gaz = gazetteer
-        self._index: dict[str, list[str]] | None = None
+        self._index: dict[tuple[str, int], list[str]] | None = None
 
     @property
-    def index(self) -> dict[str, list[str]]:
+    def index(self) -> dict[tuple[str, int], list[str]]:
         if self._index is None:
             self._index = self._build()
         return self._index
 
-    def _build(self) -> dict[str, list[str]]:
+    def _build(self) -> dict[tuple[str, int], list[str]]:
         prominent = getattr(self._gaz, "prominent_keys", None)
         raw = list(prominent(_MIN_POP)) if prominent is not None else self._from_places()
-        keys = {k for k in raw if len(k) >= FUZZY_MIN_LEN - 1 and " " not in k and k.isalpha()}
-        index: dict[str, list[str]] = {}
+        keys = sorted({k for k in raw if len(k) >= FUZZY_MIN_LEN - 1 and " " not in k
+                       and k.isalpha()})
+        index: dict[tuple[str, int], list[str]] = {}
         for key in keys:
-            index.setdefault(key, []).append(key)
-            for i in range(len(key)):
-                index.setdefault(key[:i] + key[i + 1 :], []).append(key)
+            index.setdefault((key[0], len(key)), []).append(key)
         return index
 
     def _from_places(self) -> list[str]:
@@ -67,18 +70,20 @@ class FuzzyIndex:
 
     def nearest(self, word: str) -> tuple[str, int] | None:
         """The most populous well-known key one edit from ``word`` (first letter kept)."""
-        found: set[str] = set()
+        if not word:
+            return None
         index = self.index
-        for v in (word, *(word[:i] + word[i + 1 :] for i in range(len(word)))):
-            hit = index.get(v)
-            if hit:
-                found.update(hit)
+        n = len(word)
         best: tuple[int, str] | None = None
-        for k in found:
-            if k == word or k[0] != word[0]:
+        for length in (n - 1, n, n + 1):
+            bucket = index.get((word[0], length))
+            if not bucket:
                 continue
-            if Levenshtein.distance(word, k, score_cutoff=1) <= 1:
+            for k, _dist, _i in process.extract(word, bucket, scorer=Levenshtein.distance,
+                                                score_cutoff=1, limit=None):
+                if k == word:
+                    continue
                 pop = max((p.population for p in self._gaz.lookup(k)), default=0)
-                if best is None or pop > best[0]:
+                if best is None or (pop, k) > best:
                     best = (pop, k)
         return (best[1], 1) if best else None

@@ -45,7 +45,7 @@ __all__ = ["Recognizer"]
 
 _MAX_NGRAM = 6
 _CACHE_SIZE = 200_000
-_AVIATION = re.compile(r"\b(airports?|flights?|runways?|airlines?|aircraft|planes?|landed|takeoff|"
+_AVIATION = re.compile(r"(?=[aflprt])\b(airports?|flights?|runways?|airlines?|aircraft|planes?|landed|takeoff|"
                        r"take-off|terminal|aviation|airspace)\b")
 _AGE_AFTER = re.compile(r"\s*,\s*\d{1,3}\s*,")
 _HINT_KEYS: dict[str, tuple[str, ...]] = {
@@ -79,6 +79,11 @@ class Recognizer:
             for k, v in CONTINENTS.items()
         }
         self._fuzzy = FuzzyIndex(gazetteer) if fuzzy else None
+        self._fuzzy_memo: dict[str, tuple[str, int] | None] = {}
+        self._usable_memo: dict[tuple[str, bool], tuple[tuple[PlaceLike, ...], tuple[str, ...]]] = {}
+        # Capitalised words that name no place in any context ("The", "Thursday"): a run of
+        # one such word is skipped without the rule chain.
+        self._dead: set[str] = set()
         self._special = frozenset(
             INSTITUTIONS | set(CONTINENTS) | set(DEMONYMS) | set(SHORT_FORMS) | set(AP_STATES)
         )
@@ -100,6 +105,21 @@ class Recognizer:
         self._cache[key] = (tuple(places), tuple(aliases))
         return places, aliases
 
+    def _usable(self, key: str, upper: bool) -> tuple[list[PlaceLike], list[str]]:
+        """The candidates a written name can take: never a transliteration key, and codes or
+        abbreviations only when the text is in capitals. Memoised per (key, capitals)."""
+        memo_key = (key, upper)
+        hit = self._usable_memo.get(memo_key)
+        if hit is None:
+            places, aliases = self._cache[key]
+            keep = [i for i, a in enumerate(aliases)
+                    if a != "translit" and (upper or a not in ("abbreviation", "code"))]
+            hit = (tuple(places[i] for i in keep), tuple(aliases[i] for i in keep))
+            if len(self._usable_memo) >= _CACHE_SIZE:
+                self._usable_memo.clear()
+            self._usable_memo[memo_key] = hit
+        return list(hit[0]), list(hit[1])
+
     def warm(self) -> None:
         """Build the lazy tables now (the worker calls this before taking traffic)."""
         if self._fuzzy is not None:
@@ -107,7 +127,23 @@ class Recognizer:
         self._gaz.country("US")  # the gazetteer's own id table is built on first use
 
     def fuzzy(self, word: str) -> tuple[str, int] | None:
-        return self._fuzzy.nearest(word) if self._fuzzy is not None else None
+        if self._fuzzy is None:
+            return None
+        try:
+            return self._fuzzy_memo[word]
+        except KeyError:
+            pass
+        if len(self._fuzzy_memo) >= _CACHE_SIZE:
+            self._fuzzy_memo.clear()
+        hit = self._fuzzy_memo[word] = self._fuzzy.nearest(word)
+        return hit
+
+    def _is_dead(self, key: str) -> bool:
+        """True when a lone capitalised ``key`` can yield no mention whatever its context."""
+        if key in self._special or key in TITLES or key in CONNECTORS or self.lookup(key)[0]:
+            return False
+        return (len(key) < FUZZY_MIN_LEN or key in STOP_CAPS or key in COMMON_WORDS
+                or key in GIVEN_NAMES or self.fuzzy(key) is None)
 
     # -- main entry ------------------------------------------------------------------------
 
@@ -124,6 +160,7 @@ class Recognizer:
         aviation_sents = {doc.sentence_of(m.start()) for m in _AVIATION.finditer(lower)}
         lookup = self._gaz.lookup
         areas = self._areas
+        dead = self._dead
 
         i = 0
         while i < n:
@@ -151,6 +188,17 @@ class Recognizer:
                     break
             while run and toks[run[-1]].key in CONNECTORS:
                 run.pop()
+            if len(run) == 1:
+                key = t.key
+                if key in dead:
+                    i = j if j > i else i + 1
+                    continue
+                if self._is_dead(key):
+                    if len(dead) >= _CACHE_SIZE:
+                        dead.clear()
+                    dead.add(key)
+                    i = j if j > i else i + 1
+                    continue
             self._scan_run(doc, run, mentions, persons, aviation_sents, demonyms,
                            lookup, areas)
             i = j if j > i else i + 1
@@ -181,6 +229,7 @@ class Recognizer:
         toks = doc.tokens
         text = doc.text
         m = len(run)
+        keys = [toks[x].key for x in run]
         k = 0
         while k < m:
             ti = run[k]
@@ -191,7 +240,7 @@ class Recognizer:
             found = False
             if (t.key in GIVEN_NAMES and k + 1 < m and toks[run[k + 1]].cap
                     and toks[run[k + 1]].key not in CONNECTORS):
-                whole = " ".join(toks[x].key for x in run[k : k + 2])
+                whole = " ".join(keys[k : k + 2])
                 if not self.lookup(whole)[0]:
                     p = k + 1
                     while p < m and toks[run[p]].key not in CONNECTORS:
@@ -203,7 +252,7 @@ class Recognizer:
                 last = run[k + length - 1]
                 if toks[last].key in CONNECTORS and not toks[last].cap:
                     continue
-                key = " ".join(toks[x].key for x in run[k : k + length])
+                key = " ".join(keys[k : k + length])
                 mention = self._match(doc, run, k, length, key, aviation_sents,
                                       demonyms, areas)
                 if mention is not None:
@@ -288,15 +337,16 @@ class Recognizer:
                 if c is not None:
                     return self._mention(doc, run, k, length, key, [c], "alias", 0,
                                          aviation_sents, ["alternate"])
-            cands, aliases = self.lookup(key)
-            if cands:
+            hit = self._cache.get(key)
+            if hit is None:
+                self.lookup(key)
+                hit = self._cache[key]
+            if hit[0]:
                 upper = first_t.upper or (length > 1 and all(toks[x].upper or len(toks[x].text) == 1
                                                             for x in run[k : k + length]))
-                keep = [i for i, a in enumerate(aliases)
-                        if a != "translit" and (upper or a not in ("abbreviation", "code"))]
-                if len(keep) != len(cands):
-                    cands = [cands[i] for i in keep]
-                    aliases = [aliases[i] for i in keep]
+                cands, aliases = self._usable(key, upper)
+            else:
+                cands, aliases = [], []
             ap = AP_STATES.get(key) if length <= 2 else None
             if ap is not None and prv_same and prv is not None \
                     and text[prv.end : first_t.start] == ", " \
@@ -401,7 +451,9 @@ class Recognizer:
             locative = prv.key in LOCATIVE and prv.sent == first_t.sent and \
                 text[prv.end : first_t.start] in (" ", " the ")
         before = text[max(0, first_t.start - 40) : first_t.start]
-        outside = bool(OUTSIDE.search(before)) or hint == "area"
+        outside = hint == "area" or (
+            ("of" in before or "near" in before or "around" in before or "outside" in before)
+            and OUTSIDE.search(before) is not None)
         nxt_i = last_i + 1 if end <= toks[last_i].end + 1 else last_i + 2
         person_cue = False
         if nxt_i < len(toks):

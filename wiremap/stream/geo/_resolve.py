@@ -9,6 +9,7 @@ Mentions with the same key share one reading (one sense per discourse).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
 from wiremap.stream.geo._types import GazetteerLike, Mention, PlaceLike, Resolved
@@ -81,7 +82,7 @@ class _Context:
     """What the document's current picks say: weight per country and admin-1, and the picked
     points for the proximity test."""
 
-    __slots__ = ("a1", "cc", "memo", "own_a1", "own_cc", "points", "total")
+    __slots__ = ("a1", "by_lat", "cc", "lats", "memo", "own_a1", "own_cc", "points", "total")
 
     def __init__(self, mentions: list[Mention], picks: list[int | None]) -> None:
         self.cc: dict[str, float] = defaultdict(float)
@@ -90,6 +91,7 @@ class _Context:
         self.own_a1: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self.points: list[tuple[str, str, float, float, str, str]] = []
         self.memo: dict[tuple[str, str], tuple[float, float, str | None]] = {}
+        seen: set[tuple[str, str]] = set()
         for m, p in zip(mentions, picks, strict=True):
             if p is None or not m.cands:
                 continue
@@ -101,9 +103,14 @@ class _Context:
             if place.admin1 and place.kind != "country":
                 self.a1[place.admin1] += w
                 self.own_a1[m.key][place.admin1] += w
-            if place.kind not in ("country", "continent"):
+            if place.kind not in ("country", "continent") and (m.key, place.id) not in seen:
+                # a repeat of the same (name, place) cannot change any proximity test
+                seen.add((m.key, place.id))
                 self.points.append((m.key, place.id, place.lat, place.lon, m.text, place.country))
         self.total = sum(self.cc.values()) or 1.0
+        # Points sorted by latitude: a candidate scans only the band within _NEAR_DEG of it.
+        self.by_lat = sorted(range(len(self.points)), key=lambda i: self.points[i][2])
+        self.lats = [self.points[i][2] for i in self.by_lat]
 
     def scores(self, m: Mention, base: list[float]
                ) -> tuple[list[float], list[float], list[str | None]]:
@@ -111,7 +118,7 @@ class _Context:
         own_a1 = self.own_a1.get(m.key, {})
         total = self.total - sum(own_cc.values())
         total = total if total > 0 else 1.0
-        points = [pt for pt in self.points if pt[0] != m.key]
+        points = self.points
         scores: list[float] = []
         coh: list[float] = []
         near: list[str | None] = []
@@ -131,9 +138,14 @@ class _Context:
             close: str | None = None
             if c.kind not in ("country", "continent") and points:
                 clat, clon, cid, cc0 = c.lat, c.lon, c.id, c.country
+                lo = bisect_left(self.lats, clat - _NEAR_DEG - 1e-6)
+                hi = bisect_right(self.lats, clat + _NEAR_DEG + 1e-6, lo)
+                band = sorted(self.by_lat[lo:hi]) if hi - lo > 1 else self.by_lat[lo:hi]
                 lon_lim = _NEAR_DEG / max(0.2, math.cos(math.radians(clat)))
-                for _key, pid, lat, lon, text, cc in points:
-                    if -_NEAR_DEG < lat - clat < _NEAR_DEG and -lon_lim < lon - clon < lon_lim \
+                for i in band:
+                    key, pid, lat, lon, text, cc = points[i]
+                    if key != m.key and -_NEAR_DEG < lat - clat < _NEAR_DEG \
+                            and -lon_lim < lon - clon < lon_lim \
                             and pid != cid and (close is None or cc == cc0) and \
                             haversine_km(lat, lon, clat, clon) < _NEAR_KM:
                         close = text
@@ -150,6 +162,9 @@ class _Context:
 class Resolver:
     def __init__(self, gazetteer: GazetteerLike) -> None:
         self._gaz = gazetteer
+        # prior + alias adjustment per (place id, hint, alias, has_preferred): pure, and news
+        # repeats its names
+        self._prior_memo: dict[tuple[str, str | None, str, bool], float] = {}
 
     def resolve(self, mentions: list[Mention], *, source_cc: str | None = None) -> list[Resolved]:
         n_cands = [len(m.cands) for m in mentions]
@@ -172,8 +187,17 @@ class Resolver:
     def _priors(self, m: Mention, mentions: list[Mention], source_cc: str | None) -> list[float]:
         als = m.aliases if len(m.aliases) == len(m.cands) else ["preferred"] * len(m.cands)
         has_pref = "preferred" in als
-        base = [prior(c, m.hint) + _alias_adjust(a, m.hint, has_pref, c.kind)
-                for c, a in zip(m.cands, als, strict=True)]
+        memo = self._prior_memo
+        hint = m.hint
+        base = []
+        for c, a in zip(m.cands, als, strict=True):
+            s = memo.get((c.id, hint, a, has_pref))
+            if s is None:
+                if len(memo) >= 200_000:
+                    memo.clear()
+                s = memo[(c.id, hint, a, has_pref)] = prior(c, hint) + _alias_adjust(
+                    a, hint, has_pref, c.kind)
+            base.append(s)
         if m.aviation and m.hint is None:
             # "Vnukovo halted flights": in a sentence about flying, the airport reading.
             base = [b + _AVIATION if c.kind == "airport" else b
@@ -219,7 +243,7 @@ class Resolver:
             if len(plain) > 1:
                 ids = [mentions[i].cands[p].id for i in plain if (p := new[i]) is not None]
                 if ids:
-                    top = max(set(ids), key=ids.count)
+                    top = max(dict.fromkeys(ids), key=ids.count)  # ties: first seen
                     for i in plain:
                         for j, c in enumerate(mentions[i].cands):
                             if c.id == top:
@@ -266,7 +290,7 @@ class Resolver:
             else:
                 scores, coh, near = ctx.scores(m, priors[i])
             chosen = scores[p]
-            second = max((s for j, s in enumerate(scores) if j != p), default=None)
+            second = max(scores[:p] + scores[p + 1 :], default=None)
             place = m.cands[p]
             with_ = near[p]
             if with_ is None and coh[p] > 0:

@@ -16,6 +16,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from wiremap.errors import GeoError
 from wiremap.stream.geo import _gazindex
 from wiremap.stream.geo._gazindex import name_key
@@ -116,6 +118,21 @@ class Gazetteer:
         kinds = self._post_alias[lo:hi].tolist()
         names = _gazindex.ALIASES
         return [NameMatch(self._place(r), names[a]) for r, a in zip(rows, kinds, strict=True)]
+
+    def prominent_keys(self, min_population: int = 20_000) -> list[str]:
+        """Keys naming at least one country, admin-1 unit or airport, or a city/admin-2 unit
+        with population >= ``min_population`` (machine transliterations left out): the names
+        worth a misspelling index. Computed over the posting columns, no Place objects."""
+        kind = self._kind
+        big = (kind == _gazindex.KINDS.index("country")) | (kind == _gazindex.KINDS.index("admin1"))
+        big |= kind == _gazindex.KINDS.index("airport")
+        big |= self._pop >= min_population
+        hit = big[self._post_place] & (self._post_alias != _gazindex.ALIASES.index("translit"))
+        if not len(hit):
+            return []
+        per_key = np.logical_or.reduceat(hit, self._key_off[:-1].astype(np.intp))
+        keys = self._ix.keys
+        return [keys[i] for i in np.flatnonzero(per_key).tolist()]
 
     def get(self, place_id: str) -> Place | None:
         row = self._rows_by_id.get(place_id)
