@@ -14,7 +14,9 @@ How items are compared:
   across processes.
 - Long items: candidates come from an inverted index over the shingles whose hash is 0
   mod 8 (value sampling keeps containment, so a trimmed copy still shares keys with its
-  original); the best few are verified exactly on the stored shingle sets. Similarity is
+  original); the best few are verified exactly on the stored shingle sets. A key keeps
+  only its newest holders, so common phrases cost bounded time and a story copied
+  hundreds of times stays findable through its latest copies. Similarity is
   the overlap divided by (smaller size + 0.25 x size difference): near 1 for a copy with a
   new headline, dropped paragraphs or a truncated tail, low for a long roundup that
   merely quotes an item. A match must also keep the facts: every name or place of the
@@ -31,9 +33,10 @@ State expires by event time (items older than the newest event time minus the wi
 drop out), so memory is bounded by the items in one window.
 
 Scaling: near-duplicates have different ids, so key partitioning cannot bring them
-together. The stage runs on one partition (one faust agent, one core); its measured
-rate is in docs/benchmarks.md (over 5,000 items/s of CPU time, orders of magnitude above
-any wire desk's volume). Should one core ever not suffice, the next step is LSH-band-
+together. The stage runs on one partition (one faust agent, one core); docs/benchmarks.md
+has its measured rate (~6,100 items/s of CPU time with 20,000 items live, 3,200-3,500 at a
+full window of 172,800; a desk needs a few items a second, and replaying a full window to
+rebuild state takes about a minute). Should one core ever not suffice, the next step is LSH-band-
 keyed repartitioning: emit each item once per index key to a topic keyed by that key,
 match per key, and reduce the per-key candidates by item id in a second stage. That
 multiplies traffic by the keys per item (~25) and needs the reduce to be deterministic

@@ -1,0 +1,238 @@
+"""StoryStage: republications join the original's story; different stories stay apart."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from wiremap.stream.stories import StoryAssignment, StoryStage
+
+HEADLINE = "Flash floods cut off villages near Valence after record rainfall"
+PARAGRAPHS = [
+    "Flash floods cut off at least 14 villages in the Drome department of southeastern France "
+    "on Tuesday after 187 millimetres of rain fell in twelve hours, the prefecture said.",
+    "Firefighters evacuated 320 residents by boat and helicopter from Livron-sur-Drome and "
+    "Loriol, where the river rose by more than three metres overnight.",
+    "Prefect Thierry Devimeux said two people were missing after their car was swept off a "
+    "bridge near Crest, and that divers would resume the search at first light.",
+    "Meteo-France kept the department on red alert, its highest level, and warned that another "
+    "80 millimetres could fall before Thursday morning in the hills east of Valence.",
+    "The SNCF suspended trains between Valence and Montelimar, and the A7 motorway was closed "
+    "in both directions for several hours while crews cleared mud from the carriageway.",
+    "Farmers in the valley said apricot orchards and vineyards were under water a week before "
+    "the harvest, and the regional chamber of agriculture asked for emergency aid.",
+]
+ORIGINAL = HEADLINE + "\n" + "\n\n".join(PARAGRAPHS)
+
+
+def _text(headline: str, paragraphs: list[str]) -> str:
+    return headline + "\n" + "\n\n".join(paragraphs)
+
+
+EDITS: dict[str, Callable[[], str]] = {
+    "new headline": lambda: _text(
+        "Hundreds evacuated as floods isolate French villages", PARAGRAPHS),
+    "dropped paragraphs": lambda: _text(HEADLINE, PARAGRAPHS[:2] + PARAGRAPHS[3:5]),
+    "reordered paragraphs": lambda: _text(
+        HEADLINE, [PARAGRAPHS[0], PARAGRAPHS[2], PARAGRAPHS[1], *PARAGRAPHS[4:], PARAGRAPHS[3]]),
+    "agency boilerplate": lambda: _text(
+        "UPDATE 2-" + HEADLINE,
+        ["PARIS, Sept 10 (Reuters) - " + PARAGRAPHS[0], *PARAGRAPHS[1:],
+         "(Reporting by Juliette Jabkhiro; Editing by Alex Richardson)",
+         "Copyright 2024 Thomson Reuters. All rights reserved."]),
+    "corrected figures": lambda: ORIGINAL.replace("320 residents", "350 residents").replace(
+        "14 villages", "16 villages"),
+    "typos": lambda: ORIGINAL.replace("evacuated", "evacuatd").replace(
+        "Devimeux", "Devimeaux").replace("vineyards", "vinyeards"),
+    "truncated": lambda: _text(HEADLINE, PARAGRAPHS[:3]),
+    "everything at once": lambda: _text(
+        "French floods: villages cut off, two missing",
+        ["(AFP) - " + PARAGRAPHS[0].replace("187", "190"), PARAGRAPHS[2].replace("swept", "swpet"),
+         PARAGRAPHS[1], PARAGRAPHS[4], "Copyright AFP 2024. All rights reserved."]),
+}
+
+
+@pytest.fixture
+def stage() -> StoryStage:
+    return StoryStage(threshold=0.5, window_s=2 * 86400)
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_republication_joins_the_originals_story(stage: StoryStage, edit: str) -> None:
+    first = stage.assign("afp-1", ORIGINAL, 1_000.0)
+    copy = stage.assign("afp-2", EDITS[edit](), 1_600.0)
+
+    assert first == StoryAssignment("afp-1", 1, None, None)
+    assert copy.story_id == "afp-1"
+    assert copy.matched_id == "afp-1"
+    assert copy.story_size == 2
+    assert copy.similarity is not None and 0.5 <= copy.similarity <= 1
+
+
+def test_matched_id_is_the_closest_earlier_item(stage: StoryStage) -> None:
+    stage.assign("a", ORIGINAL, 0.0)
+    stage.assign("unrelated", _text("Council approves budget", [
+        "The city council of Valence approved a budget of 240 million euros on Monday, with "
+        "new spending on schools and cycle lanes and a freeze on local taxes.",
+        "Opposition councillors voted against, saying the plan relied on optimistic forecasts "
+        "of property tax receipts and did nothing about parking in the old town.",
+    ] * 2), 10.0)
+    trimmed = stage.assign("b", EDITS["dropped paragraphs"](), 20.0)
+    retitled = stage.assign("c", _text("UPDATE 1-" + HEADLINE, PARAGRAPHS[:2] + PARAGRAPHS[3:5]),
+                            30.0)
+
+    assert (trimmed.story_id, trimmed.matched_id) == ("a", "a")
+    # "c" is an exact copy of "b" bar the prefix: b is its closest match, and the story is a's.
+    assert (retitled.story_id, retitled.matched_id, retitled.story_size) == ("a", "b", 3)
+    assert retitled.similarity == 1.0
+
+
+def test_different_stories_about_the_same_place_stay_apart(stage: StoryStage) -> None:
+    council = _text("Valence council approves flood defence plan", [
+        "Valence city council on Monday approved a 12 million euro plan to raise the Rhone "
+        "embankments and build two retention basins north of the city.",
+        "Mayor Nicolas Daragon said work would start next spring and take three years, and "
+        "that the Drome department and the state would pay half of the cost.",
+        "Residents of the riverside districts have complained for years about flooding, "
+        "which last forced evacuations in Livron-sur-Drome and Loriol in 2021.",
+    ])
+    stage.assign("floods", ORIGINAL, 0.0)
+    assert stage.assign("council", council, 60.0).story_id == "council"
+
+
+def test_same_template_with_other_facts_is_another_story(stage: StoryStage) -> None:
+    other = ORIGINAL
+    for old, new in [("Valence", "Nimes"), ("Drome department", "Gard department"),
+                     ("Livron-sur-Drome", "Sommieres"), ("Loriol", "Ales"), ("Crest", "Uzes"),
+                     ("Montelimar", "Avignon"), ("Thierry Devimeux", "Marie-Francoise Lecaillon"),
+                     ("14", "9"), ("187", "231"), ("320", "75"), ("80", "120"), ("A7", "A9")]:
+        other = re.sub(rf"\b{re.escape(old)}\b", new, other)
+    stage.assign("drome", ORIGINAL, 0.0)
+    result = stage.assign("gard", other, 3600.0)
+    assert result == StoryAssignment("gard", 1, None, None)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("Drone shot down over Moscow region", "Drone attack on Moscow airport", False),
+        ("Drone shot down over Moscow region", "Drone shot down over Kursk region", False),
+        ("Two drones shot down over Moscow region", "Five drones shot down over Moscow region",
+         False),
+        ("Drone shot down over Moscow region", "BREAKING: Drone shot down over Moscow region", True),
+        ("Drone shot down over Moscow region", "Moscow region: drone shot down over", True),
+        ("Air defences shot down a drone over Moscow region, Sobyanin says",
+         "Air defences shot down a drone over Moscow region, mayor Sobyanin says", True),
+        ("Air defences shot down a drone over Moscow region, Sobyanin says",
+         "Air defences shot down a drone over Moscow region, Vorobyov says", False),
+    ],
+)
+def test_short_alerts(stage: StoryStage, first: str, second: str, same: bool) -> None:
+    stage.assign("one", first, 0.0)
+    result = stage.assign("two", second, 5.0)
+    assert (result.story_id == "one") is same
+    assert (result.matched_id == "one") is same
+
+
+def test_alert_then_full_story_with_that_headline_join(stage: StoryStage) -> None:
+    stage.assign("flash", "URGENT: " + HEADLINE, 0.0)
+    full = stage.assign("full", ORIGINAL, 300.0)
+    assert (full.story_id, full.matched_id) == ("flash", "flash")
+
+
+def test_long_items_do_not_join_on_the_headline_alone(stage: StoryStage) -> None:
+    stage.assign("floods", ORIGINAL, 0.0)
+    council = _text(HEADLINE, [
+        "Valence city council on Monday approved a 12 million euro plan to raise the Rhone "
+        "embankments and build two retention basins north of the city.",
+        "Mayor Nicolas Daragon said work would start next spring and take three years.",
+    ])
+    assert stage.assign("council", council, 400.0).story_id == "council"
+
+
+def test_same_sequence_gives_the_same_assignments() -> None:
+    items = [(f"i{k}", text, float(k)) for k, text in enumerate(
+        [ORIGINAL, *[make() for make in EDITS.values()], "Drone shot down over Moscow region",
+         "BREAKING: Drone shot down over Moscow region", "Drone attack on Moscow airport"])]
+
+    def run() -> list[StoryAssignment]:
+        stage = StoryStage(threshold=0.5, window_s=86400)
+        return [stage.assign(*item) for item in items]
+
+    first, second = run(), run()
+    assert first == second
+    assert {a.story_id for a in first} == {"i0", f"i{len(EDITS) + 1}", f"i{len(EDITS) + 3}"}
+
+
+def test_reassigning_a_live_id_returns_its_assignment(stage: StoryStage) -> None:
+    stage.assign("a", ORIGINAL, 0.0)
+    b = stage.assign("b", EDITS["typos"](), 1.0)
+    assert stage.assign("b", EDITS["typos"](), 2.0) == b
+    assert len(stage) == 2
+
+
+def test_expiry_bounds_state_and_forgets_old_items() -> None:
+    stage = StoryStage(threshold=0.5, window_s=100.0)
+    stage.assign("old", ORIGINAL, 0.0)
+    for k in range(1, 3000):
+        words = " ".join(f"w{(k * 7919 + j * 104729) % 100003}" for j in range(60))
+        stage.assign(f"n{k}", f"Item {k}\n{words}", float(k * 10))
+        assert len(stage) <= 11
+        assert stage.stories <= 11
+    # The original expired long ago: its republication starts a new story.
+    late = stage.assign("late", EDITS["typos"](), 30_000.0)
+    assert late == StoryAssignment("late", 1, None, None)
+
+
+def test_items_are_matched_only_within_the_window() -> None:
+    stage = StoryStage(threshold=0.5, window_s=3600.0)
+    stage.assign("a", ORIGINAL, 0.0)
+    assert stage.assign("b", EDITS["typos"](), 3599.0).story_id == "a"
+    assert stage.assign("c", "Something else entirely happened", 7300.0).story_id == "c"
+    # a and b expired when event time passed 7200 s.
+    assert stage.assign("d", EDITS["truncated"](), 7301.0).story_id == "d"
+    assert len(stage) == 2
+
+
+@pytest.mark.parametrize("kwargs", [{"threshold": 0.0}, {"threshold": 1.5}, {"window_s": 0.0}])
+def test_bad_parameters_are_refused(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        StoryStage(**kwargs)
+
+
+def test_a_story_copied_hundreds_of_times_stays_one_story(stage: StoryStage) -> None:
+    stage.assign("orig", ORIGINAL, 0.0)
+    for k in range(1, 300):
+        copy = ORIGINAL.replace("overnight", "overnight," if k % 2 else "during the night")
+        result = stage.assign(f"copy-{k}", f"{copy}\n\nRepublished by outlet {k}.", float(k))
+        assert result.story_id == "orig", k
+        assert result.story_size == k + 1
+
+
+def test_out_of_order_event_times_are_handled(stage: StoryStage) -> None:
+    stage.assign("late-news", ORIGINAL, 10_000.0)
+    earlier = stage.assign("earlier-copy", EDITS["typos"](), 9_000.0)
+    assert (earlier.story_id, earlier.matched_id) == ("late-news", "late-news")
+    # Older than the window behind the newest event time: kept apart, forgotten next time.
+    ancient = stage.assign("ancient", EDITS["truncated"](), 10_000.0 - 3 * 86400)
+    assert ancient.story_id == "ancient"
+
+
+def test_empty_and_punctuation_only_texts_are_their_own_stories(stage: StoryStage) -> None:
+    assert stage.assign("e1", "", 0.0).story_id == "e1"
+    assert stage.assign("e2", "", 1.0).story_id == "e2"
+    assert stage.assign("p1", "!!! --- ???", 2.0).story_id == "p1"
+
+
+def test_once_the_window_passes_no_index_entries_are_left() -> None:
+    stage = StoryStage(threshold=0.5, window_s=60.0)
+    texts = [ORIGINAL, *[make() for make in EDITS.values()], "Drone shot down over Moscow region",
+             "BREAKING: Drone shot down over Moscow region"]
+    for k, text in enumerate(texts * 30):
+        stage.assign(f"i{k}", text, float(k % 50) + (k // 50) * 0.5)  # event times out of order
+    stage.assign("last", "", 10_000.0)  # advances event time; an empty item is not indexed
+    assert len(stage) == 1 and stage.stories == 1
+    # The memory bound is the index too, not only the item table.
+    assert stage._index == {} and stage._alerts == {} and stage._small == set()
