@@ -1,0 +1,141 @@
+"""What each worker stage does to one batch, with no faust in sight (the app wires them)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from wiremap.contracts import LocatedReport, Origin, Rejected, WireItem
+from wiremap.contracts import ReasonCode as RC
+from wiremap.stream._sequence import Sequenced
+from wiremap.stream._wire import group_by_partition
+from wiremap.stream.dedupe import DedupeIndex
+from wiremap.stream.locate import Locator, RegionNames, region_events_of
+from wiremap.stream.rollup import RegionEvent
+
+__all__ = ["chunk_rows", "dedupe_records", "locate_batch", "sequenced_row"]
+
+#: Largest internal batch record we write (the broker's default limit is ~1 MiB).
+MAX_RECORD_BYTES = 800_000
+
+
+def dedupe_records(
+    records: Iterable[tuple[int, int, bytes | None]],
+    ids: DedupeIndex,
+    contents: DedupeIndex,
+    *,
+    topic: str,
+) -> tuple[list[list[Any]], list[Rejected]]:
+    """wire.items records ``(partition, offset, value)`` → rows ``[origin, item]`` kept, rejects.
+
+    A record is kept if it is the first (or a redelivery of the first) with its item id and
+    with its normalized headline+body within the window; unreadable records are rejected.
+    """
+    kept: list[list[Any]] = []
+    rejected: list[Rejected] = []
+    for partition, offset, value in records:
+        try:
+            if value is None:
+                raise ValueError("empty record")
+            item = WireItem.from_bytes(value)
+        except (ValidationError, ValueError, UnicodeDecodeError) as exc:
+            rejected.append(_reject(value, exc, topic, partition, offset))
+            continue
+        ts, origin = item.published_at.timestamp(), (partition, offset)
+        if ids.check(item.id, origin, ts) and contents.check(item.content_key, origin, ts):
+            kept.append([[partition, offset], item.model_dump(mode="json")])
+    return kept, rejected
+
+
+def sequenced_row(s: Sequenced) -> list[Any]:
+    story = s.story
+    return [s.seq, s.wm, story.story_id, story.story_size, story.matched_id, story.similarity, s.item]
+
+
+def locate_batch(
+    rows: Sequence[tuple[int, list[Any]]],
+    locator: Locator,
+    names: RegionNames,
+    *,
+    partitions: int,
+    now: datetime | None = None,
+) -> tuple[list[LocatedReport], dict[int, list[Any]]]:
+    """Rows ``(source partition, sequenced row)`` → reports and region events by partition."""
+    now = now or datetime.now(UTC)
+    reports: list[LocatedReport] = []
+    events: list[tuple[bytes, Any]] = []
+    for src, (seq, wm, story_id, size, matched, sim, data) in rows:
+        item = WireItem.model_validate(data)
+        placements = locator.locate(item)
+        reports.append(
+            LocatedReport(
+                id=item.id,
+                source=item.source,
+                url=item.url,
+                headline=item.headline,
+                language=item.language,
+                published_at=item.published_at,
+                received_at=item.received_at,
+                located_at=now,
+                story_id=story_id,
+                story_size=size,
+                matched_id=matched,
+                similarity=sim,
+                placements=placements,
+            )
+        )
+        ts = item.published_at.timestamp()
+        for region, conf in sorted(region_events_of(placements).items()):
+            name, country = names(region)
+            ev = RegionEvent(region, name, country, item.id, story_id, conf, ts, seq, wm, src)
+            events.append((region.encode(), ev.to_json()))
+    return reports, group_by_partition(events, partitions)
+
+
+def chunk_rows(rows: list[Any], limit: int = MAX_RECORD_BYTES) -> list[list[Any]]:
+    """Split rows into lists whose JSON stays under ``limit`` bytes (one oversize row alone)."""
+    chunks: list[list[Any]] = []
+    current: list[Any] = []
+    size = 2
+    for row in rows:
+        n = len(json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode()) + 1
+        if current and size + n > limit:
+            chunks.append(current)
+            current, size = [], 2
+        current.append(row)
+        size += n
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _reject(value: bytes | None, exc: Exception, topic: str, partition: int, offset: int) -> Rejected:
+    raw = value or b""
+    if isinstance(exc, ValidationError):
+        reason = RC.INVALID_VALUE
+        errors = exc.errors()
+        kinds = {e["type"] for e in errors}
+        if "json_invalid" in kinds:
+            reason = RC.MALFORMED_JSON
+        elif "missing" in kinds:
+            reason = RC.MISSING_FIELD
+        elif "extra_forbidden" in kinds:
+            reason = RC.UNKNOWN_FIELD
+        message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:5])
+    elif isinstance(exc, UnicodeDecodeError):
+        reason, message = RC.BAD_ENCODING, str(exc)
+    else:
+        reason, message = RC.EMPTY, str(exc)
+    return Rejected(
+        reason=reason,
+        message=f"unreadable record on {topic}: {message}"[:2000],
+        original=raw[:65536].decode("utf-8", "replace"),
+        original_bytes=len(raw),
+        original_sha256=hashlib.sha256(raw).hexdigest(),
+        origin=Origin(kind="topic", topic=topic, partition=partition, offset=offset),
+    )

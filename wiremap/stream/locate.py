@@ -1,0 +1,70 @@
+"""The geolocate stage behind one small interface.
+
+The worker only needs ``locate(item) -> placements`` and the name of an admin-1 region;
+everything else about geoparsing stays in ``wiremap.stream.geo``. ``load_locator`` loads
+the real ``Geoparser`` once per process (its gazetteer costs ~1 s and a few hundred MB),
+so callers keep the instance for the life of the worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from wiremap.contracts import Placement, WireItem
+from wiremap.errors import GeoError
+
+__all__ = ["Locator", "RegionNames", "load_locator", "load_region_names", "region_events_of"]
+
+
+@runtime_checkable
+class Locator(Protocol):
+    """Anything that places a wire item: the Geoparser, or a small one in tests."""
+
+    def locate(self, item: WireItem) -> list[Placement]: ...
+
+
+class RegionNames(Protocol):
+    def __call__(self, code: str) -> tuple[str, str | None]: ...
+
+
+def load_locator() -> Locator:
+    """The real geoparser, loaded once; raises GeoError if it cannot be built."""
+    try:
+        from wiremap.stream.geo import Geoparser
+    except ImportError as exc:
+        raise GeoError(f"the geoparser is not available: {exc}") from exc
+    locator = Geoparser.load()
+    if not isinstance(locator, Locator):
+        raise GeoError("wiremap.stream.geo.Geoparser has no locate(item) method")
+    return locator
+
+
+def load_region_names() -> RegionNames:
+    """``code → (name, country)`` from the gazetteer; unknown codes name themselves."""
+    try:
+        from wiremap.stream.geo.gazetteer import Gazetteer
+    except ImportError as exc:
+        raise GeoError(f"the gazetteer is not available: {exc}") from exc
+    gazetteer = Gazetteer.load()
+    cache: dict[str, tuple[str, str | None]] = {}
+
+    def names(code: str) -> tuple[str, str | None]:
+        hit = cache.get(code)
+        if hit is None:
+            place: Any = gazetteer.admin1(code)
+            country = code.split(".", 1)[0] if "." in code else None
+            hit = (place.name, place.country) if place is not None else (code, country)
+            cache[code] = hit
+        return hit
+
+    return names
+
+
+def region_events_of(placements: Sequence[Placement]) -> dict[str, float]:
+    """Region code → the best placement confidence in it (placements without admin-1 skip)."""
+    best: dict[str, float] = {}
+    for p in placements:
+        if p.admin1 and p.confidence > best.get(p.admin1, -1.0):
+            best[p.admin1] = p.confidence
+    return best
