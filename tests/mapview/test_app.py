@@ -13,6 +13,7 @@ from aiokafka.structs import ConsumerRecord
 from fastapi.testclient import TestClient
 
 from tests.mapview import _sample
+from wiremap.errors import MapviewError
 from wiremap.mapview import AreaIndex, Follower, MapView, create_app
 from wiremap.settings import Settings
 
@@ -101,6 +102,30 @@ def test_untrusted_text_stays_data_in_json(areas: AreaIndex, now: datetime) -> N
         item = r.json()["items"][0]
         assert item["headline"] == XSS and item["placements"][0]["reason"] == XSS
         assert XSS not in c.get("/").text
+
+
+@pytest.mark.parametrize(
+    ("url", "img_src"),
+    [
+        ("https://{s}.tile.example.org:8443/{z}/{x}/{y}.png", "https://*.tile.example.org:8443"),
+        ("http://tiles.local/{z}/{x}/{y}.png", "http://tiles.local"),
+    ],
+)
+def test_tile_origin_goes_into_the_csp(url: str, img_src: str) -> None:
+    with TestClient(create_app(Settings(map_tiles_url=url), MapView(), follow=False)) as c:
+        r = c.get("/")
+    assert f"img-src 'self' data: {img_src};" in r.headers["content-security-policy"]
+    assert "Tiles: " + img_src.split("://")[1].split(":")[0].removeprefix("*.") in r.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)//{z}/{x}/{y}", "https://<img src=x onerror=alert(1)>/{z}/{x}/{y}",
+     "https://a;script-src *.evil/{z}/{x}/{y}", "tile.example.org/{z}/{x}/{y}.png"],
+)
+def test_a_tile_url_that_is_not_a_plain_host_is_refused(url: str) -> None:
+    with pytest.raises(MapviewError, match="map_tiles_url"):
+        create_app(Settings(map_tiles_url=url), MapView(), follow=False)
 
 
 def test_outline_basemap_is_served(client: TestClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -198,6 +199,43 @@ def test_hostile_text_renders_as_text_and_runs_nothing(
     assert not any(u.rstrip("/").endswith("/x") for u in t.requests), t.requests
     assert page.evaluate("document.querySelector('.wm-pop-src a')") is None  # javascript: link
     screenshot(page, "desk-hostile-text")
+
+
+def test_a_javascript_url_never_becomes_a_link(
+    serve: Callable[..., LiveServer], tab: Callable[..., Tab], sample_view: MapView
+) -> None:
+    """The page checks links itself: the view already drops non-http URLs (test_view), so
+    the feed and detail answers are doctored here to reach the page's own guard."""
+    hostile = {"r-kolomna": "javascript:window.__xss=5", "r-sheremetyevo": " JaVaScRiPt:window.__xss=6"}
+    live = serve(sample_view)
+    t = tab(live, bypass_csp=True)  # the CSP would also block javascript: URLs; test escaping alone
+
+    def doctor(route: Any) -> None:
+        response = route.fetch()
+        if response.status != 200:  # a 304 leaves the already doctored data in place
+            route.fulfill(response=response)
+            return
+        body = response.json()
+        for item in body["items"] if isinstance(body, dict) else body:
+            item["url"] = hostile.get(item["id"], item["url"])
+        route.fulfill(response=response, json=body)
+
+    t.page.route(re.compile(r"/api/(feed|reports)\?"), doctor)
+    page = t.open()
+    popup_has = "document.querySelector('.leaflet-popup-content') && document.querySelector(" \
+                "'.leaflet-popup-content').textContent.includes({!r})"
+    page.click(".wm-item[data-id='r-kyiv']")
+    wait_js(page, popup_has.format("Air raid alert lifted in Kyiv"))
+    assert page.get_attribute(".wm-pop-src a", "href") == "https://news.example/r-kyiv"
+    for rid, headline in [("r-kolomna", "Drone wreckage"), ("r-sheremetyevo", "Flights resume")]:
+        page.click(f".wm-item[data-id='{rid}']")
+        wait_js(page, popup_has.format(headline))
+        assert page.evaluate("document.querySelector('.wm-pop-src a')") is None
+        page.click(".wm-pop-src span")
+    links = page.evaluate("[...document.querySelectorAll('a')].map(a => a.protocol)")
+    assert links and "javascript:" not in links
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert t.errors == []
 
 
 def test_feed_and_map_are_synced_both_ways_with_permalinks(

@@ -174,11 +174,17 @@ def test_unshaped_regions_fall_back_to_circles(now: datetime) -> None:
 
 
 def test_only_http_links_survive(areas: AreaIndex, now: datetime) -> None:
+    hostile = ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)",
+               "\tjavascript:alert(1)", "data:text/html,<script>alert(1)</script>",
+               "vbscript:msgbox(1)", "//evil.example/x", "http:alert(1)"]
     view = MapView(areas)
-    view.apply(_sample.report("r-js", "x", now, [], url="javascript:alert(1)"))
-    view.apply(_sample.report("r-ok", "y", now, [], url="https://example.org/a"))
-    urls = {d["id"]: d["url"] for d in json.loads(view.details(["r-js", "r-ok", "nope"]))}
-    assert urls == {"r-js": None, "r-ok": "https://example.org/a"}
+    for i, url in enumerate(hostile):
+        view.apply(_sample.report(f"r-bad-{i}", "x", now, [], url=url))
+    view.apply(_sample.report("r-ok", "y", now, [], url="HTTPS://example.org/a"))
+    ids = [f"r-bad-{i}" for i in range(len(hostile))] + ["r-ok", "nope"]
+    urls = {d["id"]: d["url"] for d in json.loads(view.details(ids))}
+    assert urls == {**{f"r-bad-{i}": None for i in range(len(hostile))},
+                    "r-ok": "HTTPS://example.org/a"}
 
 
 def test_replay_clock_anchors_windows_at_the_newest_report(areas: AreaIndex, now: datetime) -> None:

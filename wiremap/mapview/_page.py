@@ -10,8 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, NamedTuple
 
 import folium
 from branca.element import Element, Figure, MacroElement
@@ -20,11 +19,14 @@ from folium.plugins import MarkerCluster, Realtime
 from folium.template import Template
 from folium.utilities import JsCode
 
+from wiremap.errors import MapviewError
 from wiremap.settings import Settings
 
 __all__ = ["Page", "build_page"]
 
 VENDOR = "/static/vendor"
+# The desk's own scripts, in load order: each later one uses what the earlier ones define.
+DESK_SCRIPTS = ("render", "live", "layers", "popups", "feed", "legend", "desk")
 
 _PANEL = """
 <header id="wm-bar">
@@ -70,25 +72,38 @@ class _DeskAssets(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "DeskAssets"
         self.config = config
-        self.default_js = [
-            ("wiremap_render_js", "/static/render.js"),
-            ("wiremap_desk_js", "/static/desk.js"),
-        ]
+        self.default_js = [(f"wiremap_{name}_js", f"/static/{name}.js") for name in DESK_SCRIPTS]
         self.default_css = [("wiremap_desk_css", "/static/desk.css")]
 
 
-class Page:
+class Page(NamedTuple):
     """Rendered HTML plus the Content-Security-Policy that admits exactly its inline scripts."""
 
-    def __init__(self, html: str, csp: str) -> None:
-        self.html = html
-        self.csp = csp
+    html: str
+    csp: str
 
 
-def _tile_attribution(url: str) -> str:
-    if "openstreetmap" in url:
+_TILES_URL = re.compile(r"^(https?)://((?:\{s\}\.)?[A-Za-z0-9.-]+)(:\d{1,5})?/", re.IGNORECASE)
+
+
+def _tile_origin(url: str) -> tuple[str, str]:
+    """The CSP source admitting the tiles (``{s}`` subdomains become ``*.``) and the host
+    named in their attribution. A host that is not a plain name is refused: it would be
+    written into the CSP header and into the attribution, which Leaflet renders as HTML."""
+    m = _TILES_URL.match(url)
+    if m is None:
+        raise MapviewError(
+            f"map_tiles_url {url[:200]!r} is not an http(s) tile URL template with a plain host "
+            "name (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png)"
+        )
+    scheme, host, port = m.group(1).lower(), m.group(2).lower(), m.group(3) or ""
+    return f"{scheme}://{host.replace('{s}.', '*.')}{port}", host.removeprefix("{s}.")
+
+
+def _tile_attribution(host: str) -> str:
+    if "openstreetmap" in host:
         return "&copy; OpenStreetMap contributors"
-    return f"Tiles: {urlsplit(url).hostname or 'online layer'}"
+    return f"Tiles: {host}"
 
 
 def build_page(settings: Settings) -> Page:
@@ -107,10 +122,13 @@ def build_page(settings: Settings) -> Page:
     m.default_css = [("leaflet_css", f"{VENDOR}/leaflet/leaflet.css")]
 
     tiles: folium.TileLayer | None = None
+    img_src = ["'self'", "data:"]
     if settings.map_tiles_url:
+        origin, host = _tile_origin(settings.map_tiles_url)
+        img_src.append(origin)
         tiles = folium.TileLayer(
             tiles=settings.map_tiles_url,
-            attr=_tile_attribution(settings.map_tiles_url),
+            attr=_tile_attribution(host),
             name="Online tiles",
             max_zoom=18,
             control=False,
@@ -184,35 +202,28 @@ def build_page(settings: Settings) -> Page:
     }
     _DeskAssets(config).add_to(m)
 
-    html = root.render()
-    return Page(html, _csp(html, settings.map_tiles_url))
+    markup = root.render()
+    return Page(markup, _csp(markup, img_src))
 
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
-def _csp(html: str, tiles_url: str | None) -> str:
+def _csp(markup: str, img_src: list[str]) -> str:
     """Scripts: our origin plus the hash of each inline script folium wrote, so no injected
     handler or script could run even if escaping failed somewhere."""
     hashes = sorted(
         {
             "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
-            for body in _INLINE_SCRIPT.findall(html)
+            for body in _INLINE_SCRIPT.findall(markup)
         }
     )
-    img = ["'self'", "data:"]
-    if tiles_url:
-        parts = urlsplit(tiles_url.replace("{s}", "a"))
-        host = parts.hostname or ""
-        if "{s}" in tiles_url:
-            host = "*." + host.split(".", 1)[-1]
-        img.append(f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else ""))
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src 'self' {' '.join(hashes)}",
             "style-src 'self' 'unsafe-inline'",
-            f"img-src {' '.join(img)}",
+            f"img-src {' '.join(img_src)}",
             "connect-src 'self'",
             "font-src 'self'",
             "object-src 'none'",

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
 from wiremap.contracts import RegionCount
 from wiremap.mapview._areas import AreaIndex
+from wiremap.mapview._json import dumps, feature_collection
 
 __all__ = ["regions_body"]
-
-
-def _dumps(obj: Any) -> bytes:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _overlapping(counts: Iterable[RegionCount], kind: str, start: float, end: float) -> list[
@@ -68,7 +64,7 @@ def regions_body(
             "stories": s["stories"],
             "weighted": round(s["weighted"], 3),
         }
-        head = _dumps({"type": "Feature", "id": props["id"], "properties": props})
+        head = dumps({"type": "Feature", "id": props["id"], "properties": props})
         parts.append(head[:-1] + b',"geometry":' + area.geometry + b"}")
-    meta = _dumps({"window": window, "regions": len(sums), "unshaped": unshaped})
-    return b'{"type":"FeatureCollection","meta":' + meta + b',"features":[' + b",".join(parts) + b"]}"
+    meta = dumps({"window": window, "regions": len(sums), "unshaped": unshaped})
+    return feature_collection(parts, meta)

@@ -1,14 +1,13 @@
 """The desk map's in-memory view of ``reports.located`` and ``regions.counts``.
 
 Pure and synchronous: the follower feeds it records, the HTTP layer asks it for windowed
-GeoJSON. Each report is serialized once when it arrives, so answering a poll is a bisect
-on publish time plus a join of ready-made fragments.
+GeoJSON. Each report is serialized once when it arrives (``_entry``), so answering a poll
+is a bisect on publish time plus a join of ready-made fragments.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, deque
@@ -17,8 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple
 
-from wiremap.contracts import ClaimStatus, LocatedReport, Placement, Precision, RegionCount, Role
+from wiremap.contracts import LocatedReport, RegionCount
 from wiremap.mapview._areas import AreaIndex
+from wiremap.mapview._entry import CLAIMS, ROLES, Entry, build_entry, iso
+from wiremap.mapview._json import dumps, enclose, feature_collection
 from wiremap.mapview._regions import regions_body
 
 __all__ = ["WINDOWS", "Layer", "MapView", "Payload"]
@@ -26,15 +27,6 @@ __all__ = ["WINDOWS", "Layer", "MapView", "Payload"]
 WINDOWS: dict[str, float] = {"1h": 3600.0, "24h": 86400.0, "7d": 7 * 86400.0}
 Layer = Literal["all", "points", "areas"]
 
-_CLAIM_RANK = {
-    ClaimStatus.CONFIRMED: 3,
-    ClaimStatus.REPORTED: 2,
-    ClaimStatus.UNCONFIRMED: 1,
-    ClaimStatus.SPECULATIVE: 0,
-}
-_ROLE_RANK = {Role.EVENT: 2, Role.ORIGIN: 1, Role.MENTIONED: 0}
-_CLAIMS = sorted(_CLAIM_RANK, key=_CLAIM_RANK.__getitem__)
-_ROLES = sorted(_ROLE_RANK, key=_ROLE_RANK.__getitem__)
 _AREA_REPORTS_MAX = 50
 _CACHE_SIZE = 32
 _PRUNE_EVERY = 2000
@@ -43,51 +35,6 @@ _PRUNE_EVERY = 2000
 class Payload(NamedTuple):
     body: bytes
     etag: str
-
-
-def _dumps(obj: Any) -> bytes:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _safe_url(url: str | None) -> str | None:
-    """Only http(s) links reach the page; anything else (javascript:, data:) is dropped."""
-    if url and url[:8].lower().startswith(("http://", "https://")):
-        return url
-    return None
-
-
-def _area_id(p: Placement) -> str | None:
-    if p.precision is Precision.ADMIN1:
-        code = p.admin1 or (p.place_id[3:] if p.place_id.startswith("a1:") else None)
-        return f"a1:{code}" if code else None
-    if p.precision is Precision.COUNTRY:
-        cc = p.country or (p.place_id[3:] if p.place_id.startswith("cc:") else None)
-        return f"cc:{cc}" if cc else None
-    return None
-
-
-@dataclass(slots=True)
-class _Entry:
-    id: str
-    ts: float
-    rev: str
-    best: float
-    points: list[tuple[float, bytes]]
-    points_blob: bytes  # every point fragment, comma-joined: the min_conf=0 fast path
-    areas: list[_AreaRef]
-    detail: bytes
-
-
-class _AreaRef(NamedTuple):
-    area_id: str
-    confidence: float
-    role: int  # _ROLE_RANK
-    claim: int  # _CLAIM_RANK
-    fragment: bytes  # {"report":…,"rev":…,"confidence":…,"role":…,"claim":…}
 
 
 @dataclass(slots=True)
@@ -121,9 +68,9 @@ class MapView:
         self.last_update: datetime | None = None
         self.errors: deque[tuple[str, str]] = deque(maxlen=50)
         self.error_count = 0
-        self._entries: dict[str, _Entry] = {}
+        self._entries: dict[str, Entry] = {}
         self._order: list[tuple[float, str]] = []
-        self._rows: list[_Entry] = []  # aligned with _order
+        self._rows: list[Entry] = []  # aligned with _order
         self._counts: dict[str, RegionCount] = {}
         self._newest = 0.0
         self._cache: OrderedDict[str, Payload] = OrderedDict()
@@ -136,7 +83,7 @@ class MapView:
         old = self._entries.get(report.id)
         if old is not None:
             self._unlink(old.ts, report.id)
-        entry = self._build(report)
+        entry = build_entry(report, self.areas)
         self._entries[report.id] = entry
         at = bisect_right(self._order, (entry.ts, report.id))
         self._order.insert(at, (entry.ts, report.id))
@@ -196,83 +143,6 @@ class MapView:
         self.last_update = datetime.now(UTC)
         self._cache.clear()
 
-    def _build(self, r: LocatedReport) -> _Entry:
-        rev = hashlib.sha1(r.to_bytes()).hexdigest()[:12]
-        points: list[tuple[float, bytes]] = []
-        areas: list[_AreaRef] = []
-        placements: dict[str, dict[str, Any]] = {}
-        for p in sorted(r.placements, key=lambda p: -p.confidence):
-            area_id = _area_id(p)
-            shaped = area_id is not None and self.areas.get(area_id) is not None
-            fid = area_id if shaped and area_id else f"{r.id}|{p.place_id}|{p.role.value}"
-            if fid in placements:
-                continue  # the same place twice in one report: the surer one stands
-            placements[fid] = {
-                "fid": fid,
-                "layer": "areas" if shaped else "points",
-                "place_id": p.place_id,
-                "name": p.name,
-                "text": p.text,
-                "precision": p.precision.value,
-                "radius_km": round(p.radius_km, 3),
-                "confidence": round(p.confidence, 4),
-                "role": p.role.value,
-                "claim": p.claim.value,
-                "reason": p.reason,
-                "lat": p.lat,
-                "lon": p.lon,
-                "country": p.country,
-                "admin1": p.admin1,
-            }
-            if shaped and area_id:
-                ref = {
-                    "report": r.id,
-                    "rev": rev,
-                    "confidence": round(p.confidence, 4),
-                    "role": p.role.value,
-                    "claim": p.claim.value,
-                }
-                areas.append(
-                    _AreaRef(area_id, p.confidence, _ROLE_RANK[p.role], _CLAIM_RANK[p.claim],
-                             _dumps(ref))
-                )
-                continue
-            feature = {
-                "type": "Feature",
-                "id": fid,
-                "geometry": {"type": "Point", "coordinates": [round(p.lon, 5), round(p.lat, 5)]},
-                "properties": {
-                    "id": fid,
-                    "report": r.id,
-                    "rev": rev,
-                    "name": p.name,
-                    "precision": p.precision.value,
-                    "radius_m": round(p.radius_km * 1000),
-                    "confidence": round(p.confidence, 4),
-                    "role": p.role.value,
-                    "claim": p.claim.value,
-                },
-            }
-            points.append((p.confidence, _dumps(feature)))
-        detail = {
-            "id": r.id,
-            "rev": rev,
-            "source": r.source,
-            "url": _safe_url(r.url),
-            "headline": r.headline,
-            "language": r.language,
-            "published": _iso(r.published_at),
-            "received": _iso(r.received_at),
-            "located": _iso(r.located_at),
-            "story": r.story_id,
-            "story_size": r.story_size,
-            "placements": list(placements.values()),
-        }
-        best = max((p.confidence for p in r.placements), default=-1.0)
-        blob = b",".join(frag for _, frag in points)
-        ts = r.published_at.timestamp()
-        return _Entry(r.id, ts, rev, best, points, blob, areas, _dumps(detail))
-
     # -- reads ----------------------------------------------------------------------------
 
     def now(self) -> float:
@@ -302,7 +172,6 @@ class MapView:
             self._cache.popitem(last=False)
         return payload
 
-
     def reports_geojson(
         self,
         window: str = "24h",
@@ -313,14 +182,6 @@ class MapView:
         """Placements of reports published in the window: points with their radius, and
         admin-1/country placements merged into one region polygon per area."""
         lo, hi, _ = self._span(window, at)
-        if layer == "all":  # the two layers the page polls, each cached on its own
-            head = b'{"type":"FeatureCollection","features":['
-            inner = [
-                memoryview(self.reports_geojson(window, min_conf, part, at).body)[len(head) : -2]
-                for part in ("points", "areas")
-            ]
-            key = f"r{self.version}-{lo}-{hi}-{window}-{min_conf:.4f}-all"
-            return self._cached(key, lambda: head + b",".join(x for x in inner if x) + b"]}")
         key = f"r{self.version}-{lo}-{hi}-{window}-{min_conf:.4f}-{layer}"
         return self._cached(key, lambda: self._build_reports(lo, hi, min_conf, layer))
 
@@ -333,8 +194,11 @@ class MapView:
                 parts = [e.points_blob for e in rows if e.points_blob]
             else:
                 parts = [frag for e in rows for conf, frag in e.points if conf >= floor]
-        if layer == "points":
-            return b'{"type":"FeatureCollection","features":[' + b",".join(parts) + b"]}"
+        if layer != "points":
+            parts += self._area_features(rows, floor)
+        return feature_collection(parts)
+
+    def _area_features(self, rows: list[Entry], floor: float) -> list[bytes]:
         aggs: dict[str, _AreaAgg] = {}
         for e in reversed(rows):  # newest first, so each area keeps its newest reports
             for ref in e.areas:
@@ -352,6 +216,7 @@ class MapView:
                     agg.claim = ref.claim
                 if len(agg.reports) < _AREA_REPORTS_MAX:
                     agg.reports.append(ref.fragment)
+        parts: list[bytes] = []
         for area_id, agg in aggs.items():
             area = self.areas.get(area_id)
             if area is None:
@@ -365,15 +230,15 @@ class MapView:
                 "precision": "admin1" if area_id.startswith("a1:") else "country",
                 "n": agg.n,
                 "confidence": round(agg.confidence, 4),
-                "role": _ROLES[agg.role].value,
-                "claim": _CLAIMS[agg.claim].value,
+                "role": ROLES[agg.role].value,
+                "claim": CLAIMS[agg.claim].value,
                 "rev": rev,
             }
-            head = _dumps({"type": "Feature", "id": area_id, "properties": props})
+            head = dumps({"type": "Feature", "id": area_id, "properties": props})
             parts.append(
                 head[:-2] + b',"reports":[' + listed + b']},"geometry":' + area.geometry + b"}"
             )
-        return b'{"type":"FeatureCollection","features":[' + b",".join(parts) + b"]}"
+        return parts
 
     def regions_geojson(self, window: str = "24h", at: float | None = None) -> Payload:
         """Region counts summed over the ``regions.counts`` buckets that overlap the window
@@ -404,29 +269,29 @@ class MapView:
                     chosen.append(e.detail)
             meta = {
                 "window": window,
-                "now": datetime.fromtimestamp(end, UTC).isoformat().replace("+00:00", "Z"),
+                "now": iso(datetime.fromtimestamp(end, UTC)),
                 "total": total,
                 "unplaced": unplaced,
                 "shown": len(chosen),
-                "last_update": _iso(self.last_update) if self.last_update else None,
+                "last_update": iso(self.last_update) if self.last_update else None,
             }
-            return b'{"meta":' + _dumps(meta) + b',"items":[' + b",".join(chosen) + b"]}"
+            return enclose(b'{"meta":' + dumps(meta) + b',"items":[', chosen, b"]}")
 
         return self._cached(key, build)
 
     def details(self, ids: Iterable[str]) -> bytes:
         """Popup details of the given reports (unknown ids are skipped)."""
         found = [self._entries[i].detail for i in ids if i in self._entries]
-        return b"[" + b",".join(found) + b"]"
+        return enclose(b"[", found, b"]")
 
     def stats(self) -> dict[str, Any]:
         return {
             "reports": len(self._entries),
             "region_counts": len(self._counts),
             "version": self.version,
-            "last_update": _iso(self.last_update) if self.last_update else None,
+            "last_update": iso(self.last_update) if self.last_update else None,
             "clock": "replay" if self.replay_clock else "wall",
-            "now": _iso(datetime.fromtimestamp(self.now(), UTC)),
+            "now": iso(datetime.fromtimestamp(self.now(), UTC)),
             "bad_records": self.error_count,
             "recent_errors": [{"where": w, "reason": r} for w, r in list(self.errors)[-5:]],
         }

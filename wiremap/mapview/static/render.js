@@ -1,5 +1,6 @@
-/* wiremap desk: pure DOM builders and styles. Every string from a wire item goes in as
- * textContent (or a checked href); nothing here assigns innerHTML. Used by desk.js. */
+/* wiremap desk: pure DOM builders and styles, used by the other desk scripts. Every string
+ * from a wire item goes in as textContent (or a checked href); nothing here assigns
+ * innerHTML. */
 (function () {
   'use strict';
 
