@@ -39,6 +39,10 @@ p = g.get("a1:RU.47")
 t3 = time.perf_counter()
 g.admin1_geometry("RU.47")
 t4 = time.perf_counter()
+g.get("gn:524901")
+t4b = time.perf_counter()
+prom = g.prominent_keys(50_000)
+t4c = time.perf_counter()
 keys = g.keys()
 rng = random.Random(7)
 sample = [keys[rng.randrange(len(keys))] for _ in range(int(sys.argv[1]))]
@@ -47,6 +51,7 @@ hits = sum(len(g.lookup(k)) for k in sample)
 t6 = time.perf_counter()
 print(json.dumps({
     "import_s": t1 - t0, "load_s": t2 - t1, "first_get_s": t3 - t2, "polygons_s": t4 - t3,
+    "first_city_get_s": t4b - t4, "prominent_keys_s": t4c - t4b, "prominent_keys": len(prom),
     "rss_before_mb": rss0, "rss_after_mb": rss1, "peak_mb": status("VmHWM"),
     "lookups_per_s": len(sample) / (t6 - t5), "hits": hits, "keys": len(keys), "places": len(g),
 }))
@@ -75,7 +80,10 @@ def main() -> None:
     print(f"Gazetteer.load(): {med['load_s'] * 1000:.0f} ms "
           f"(min {min(r['load_s'] for r in runs) * 1000:.0f}, "
           f"max {max(r['load_s'] for r in runs) * 1000:.0f})")
-    print(f"first get() (builds the id map): {med['first_get_s'] * 1000:.0f} ms")
+    print(f"first get() of a country/admin-1 id (small id map): {med['first_get_s'] * 1000:.0f} ms")
+    print(f"first get() of a city id (full id map): {med['first_city_get_s'] * 1000:.0f} ms")
+    print(f"prominent_keys(50_000): {med['prominent_keys']:.0f} keys in "
+          f"{med['prominent_keys_s'] * 1000:.0f} ms")
     print(f"first admin1_geometry() (reads admin1.geojson): {med['polygons_s'] * 1000:.0f} ms")
     print(f"RSS before load {med['rss_before_mb']:.0f} MB, after load {med['rss_after_mb']:.0f} MB"
           f", peak (after polygons) {med['peak_mb']:.0f} MB")

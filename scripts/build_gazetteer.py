@@ -44,6 +44,19 @@ TYPED_FORMS = ("oblast", "krai", "region", "province", "governorate", "state", "
                "parish", "district", "prefecture", "department", "republic", "municipality",
                "voivodeship", "territory", "canton", "emirate", "division")
 
+# News-English names the packages lack: "US"/"America" for the United States, state
+# abbreviations that news writes alone ("NSW"). (surface, alias type) per place id.
+NEWS_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
+    "cc:US": (("US", "alternate"), ("USA", "alternate"), ("U.S.", "alternate"),
+              ("U.S.A.", "alternate"), ("America", "alternate"),
+              ("United States of America", "alternate")),
+    "a1:AU.02": (("NSW", "abbreviation"),),
+    "a1:AU.04": (("QLD", "abbreviation"),),
+}
+# GeoNames' own admin-1 names where Natural Earth adds a type word to tell the state from its
+# city ("New York State"): the state's preferred name is the bare one, as in GeoNames.
+PREFERRED_A1: dict[str, str] = {"US.NY": "New York", "US.WA": "Washington"}
+
 
 @dataclass
 class Entry:
@@ -171,6 +184,8 @@ def build(min_pop: int) -> tuple[list[Entry], dict[str, str], dict[str, str]]:
             for n in (lc.name, lc.official_name, lc.common_name, *lc.aliases):
                 e.add(n, "alternate")
             e.add(lc.alpha3, "code")
+        for surface, alias in NEWS_NAMES.get(e.id, ()):
+            e.add(surface, alias)
         entries.append(e)
 
     # admin-1
@@ -179,6 +194,8 @@ def build(min_pop: int) -> tuple[list[Entry], dict[str, str], dict[str, str]]:
         props = a1_props.get(code)
         cc = code.split(".")[0]
         name = props["name"] if props else english_admin1_name(sub, None)
+        other = name if code in PREFERRED_A1 else None
+        name = PREFERRED_A1.get(code, name)
         pts = members1.get(code, [])
         cen = centroids["admin1"].get(code)
         if cen is not None:
@@ -192,6 +209,11 @@ def build(min_pop: int) -> tuple[list[Entry], dict[str, str], dict[str, str]]:
                   sum(p for _, _, p in pts), round(radius, 2), "ADM1")
         e.add(name, "preferred")
         all_names = [name]
+        if other:
+            e.add(other, "alternate")
+            all_names.append(other)
+        for surface, alias in NEWS_NAMES.get(e.id, ()):
+            e.add(surface, alias)
         if sub is not None:
             e.add(sub.name, "alternate")
             for a in sub.aliases:

@@ -66,9 +66,20 @@ FEATURES: tuple[str, ...] = (
     "radius_country",
     "near_ambiguous",
     "locative_city",
+    "rival_far",
+    "rival_km",
+    "namesakes_big",
+    "dominant_cc",
+    "top_share",
+    "mention_share",
+    "most_populous",
+    "wide_dominant",
+    "city_not_dominant",
 )
 
 
+_EXTRAS = ("rival_far", "rival_km", "namesakes_big", "dominant_cc", "top_share",
+           "mention_share", "most_populous")
 _NAME_KEYS: dict[str, str] = {}
 
 
@@ -95,6 +106,7 @@ def features(r: Resolved) -> list[float]:
         if alias in ("stripped", "typed"):
             alias, primary = "preferred", True
     margin = max(-2.0, min(r.margin, 10.0))
+    ex = r.extras
     return [
         math.log10(pop + 1) / 7.0,
         float(kind == "country"),
@@ -140,6 +152,9 @@ def features(r: Resolved) -> list[float]:
         math.log10(p.radius_km + 1.0) / 3.0 * (kind == "country"),
         float(r.near_other and r.n_cands > 1),
         float(m.locative and kind == "city"),
+        *(ex.get(name, 0.0) for name in _EXTRAS),
+        float(p.radius_km > 161.0) * ex.get("dominant_cc", 0.0),
+        float(kind == "city") * (1.0 - ex.get("dominant_cc", 0.0)),
     ]
 
 

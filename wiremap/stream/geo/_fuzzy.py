@@ -20,30 +20,34 @@ _TYPE_TAIL = re.compile(r"\s+(?:international\s+airport|airport|oblast|krai|regi
 
 
 class FuzzyIndex:
-    """Single-word keys bucketed by first letter and length; built lazily, then read-only.
+    """Single-word keys indexed by their first and last three letters; built lazily.
 
-    A query scans (in rapidfuzz's C++) only the keys that share its first letter and are within
-    one letter of its length, so building costs a grouping pass, not a deletion dictionary."""
+    One edit of a word of six or more letters leaves either its first three letters or its
+    last three intact (an edit at position 0 is not allowed: the first letter is kept), so a
+    query compares (in rapidfuzz's C++) only the keys of those two small buckets. Building
+    is two appends per key, not a deletion dictionary."""
 
     def __init__(self, gazetteer: GazetteerLike) -> None:
         self._gaz = gazetteer
-        self._index: dict[tuple[str, int], list[str]] | None = None
+        self._index: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
 
     @property
-    def index(self) -> dict[tuple[str, int], list[str]]:
+    def index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         if self._index is None:
             self._index = self._build()
         return self._index
 
-    def _build(self) -> dict[tuple[str, int], list[str]]:
+    def _build(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         prominent = getattr(self._gaz, "prominent_keys", None)
         raw = list(prominent(_MIN_POP)) if prominent is not None else self._from_places()
         keys = sorted({k for k in raw if len(k) >= FUZZY_MIN_LEN - 1 and " " not in k
                        and k.isalpha()})
-        index: dict[tuple[str, int], list[str]] = {}
+        heads: dict[str, list[str]] = {}
+        tails: dict[str, list[str]] = {}
         for key in keys:
-            index.setdefault((key[0], len(key)), []).append(key)
-        return index
+            heads.setdefault(key[:3], []).append(key)
+            tails.setdefault(key[0] + key[-3:], []).append(key)
+        return heads, tails
 
     def _from_places(self) -> list[str]:
         """Names (and type-stripped stems) of countries, their capitals, admin-1 units and
@@ -69,21 +73,18 @@ class FuzzyIndex:
         return out
 
     def nearest(self, word: str) -> tuple[str, int] | None:
-        """The most populous well-known key one edit from ``word`` (first letter kept)."""
-        if not word:
-            return None
-        index = self.index
+        """The most populous well-known key one edit from ``word`` (first letter kept);
+        words shorter than FUZZY_MIN_LEN are not matched."""
         n = len(word)
+        if n < FUZZY_MIN_LEN:
+            return None
+        heads, tails = self.index
+        pool = [k for k in (*heads.get(word[:3], ()), *tails.get(word[0] + word[-3:], ()))
+                if abs(len(k) - n) <= 1 and k != word]
         best: tuple[int, str] | None = None
-        for length in (n - 1, n, n + 1):
-            bucket = index.get((word[0], length))
-            if not bucket:
-                continue
-            for k, _dist, _i in process.extract(word, bucket, scorer=Levenshtein.distance,
-                                                score_cutoff=1, limit=None):
-                if k == word:
-                    continue
-                pop = max((p.population for p in self._gaz.lookup(k)), default=0)
-                if best is None or (pop, k) > best:
-                    best = (pop, k)
+        for k, _dist, _i in process.extract(word, pool, scorer=Levenshtein.distance,
+                                            score_cutoff=1, limit=None):
+            pop = max((p.population for p in self._gaz.lookup(k)), default=0)
+            if best is None or (pop, k) > best:
+                best = (pop, k)
         return (best[1], 1) if best else None

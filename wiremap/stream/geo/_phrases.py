@@ -26,6 +26,8 @@ _PREFIX_LIST = re.compile(r"\b(regions?|oblasts?|provinces?|cities|towns|airport
 
 def capital_mentions(doc: Doc, out: list[Mention], aviation_sents: set[int]) -> None:
     """'the capital' — resolved later to the capital of the document's main country."""
+    if "capital" not in doc.text:
+        return  # the pattern is case-sensitive: no "capital", no match
     for m in _CAPITAL.finditer(doc.text):
         start = m.start()
         sent = doc.sentence_of(start)
@@ -67,7 +69,8 @@ def spread_list_hints(doc: Doc, mentions: list[Mention],
         tail = re.match(r"\s+([A-Za-z]+)", text[g[-1].end : g[-1].end + 20])
         if tail and tail.group(1).lower() in PLURAL_HINT:
             hint = PLURAL_HINT[tail.group(1).lower()]
-        head = _PREFIX_LIST.search(text[max(0, g[0].start - 30) : g[0].start])
+        chunk = text[max(0, g[0].start - 30) : g[0].start]
+        head = _PREFIX_LIST.search(chunk) if "of" in chunk.lower() else None
         if hint is None and head:
             word = head.group(1).lower()
             hint = PLURAL_HINT.get(word) or KIND_SUFFIX.get(word)

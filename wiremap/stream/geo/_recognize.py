@@ -45,8 +45,8 @@ __all__ = ["Recognizer"]
 
 _MAX_NGRAM = 6
 _CACHE_SIZE = 200_000
-_AVIATION = re.compile(r"(?=[aflprt])\b(airports?|flights?|runways?|airlines?|aircraft|planes?|landed|takeoff|"
-                       r"take-off|terminal|aviation|airspace)\b")
+_AVIATION = re.compile(r"(?=[aflprt])\b(airports?|flights?|runways?|airlines?|aircraft|planes?|"
+                       r"landed|takeoff|take-off|terminal|aviation|airspace)\b")
 _AGE_AFTER = re.compile(r"\s*,\s*\d{1,3}\s*,")
 _HINT_KEYS: dict[str, tuple[str, ...]] = {
     "admin1": ("oblast", "region", "province", "krai", "state", "governorate"),

@@ -176,13 +176,17 @@ class Resolver:
         picks: list[int | None] = [_argmax(p) for p in priors]
         self._capitals(mentions, priors, picks)
         ambiguous = [k for k, idx in groups.items() if any(len(mentions[i].cands) > 1 for i in idx)]
+        ctx: _Context | None = None
         for _ in range(_PASSES):
             if not ambiguous:
                 break
             ctx = _Context(mentions, picks)
-            picks = self._pass(mentions, groups, ambiguous, priors, picks, ctx)
+            new = self._pass(mentions, groups, ambiguous, priors, picks, ctx)
+            if new != picks:
+                ctx = None  # the picks moved: the final context differs
+            picks = new
             self._capitals(mentions, priors, picks)
-        return self._finish(mentions, groups, priors, picks, n_cands)
+        return self._finish(mentions, groups, priors, picks, n_cands, ctx)
 
     def _priors(self, m: Mention, mentions: list[Mention], source_cc: str | None) -> list[float]:
         als = m.aliases if len(m.aliases) == len(m.cands) else ["preferred"] * len(m.cands)
@@ -276,9 +280,13 @@ class Resolver:
             picks[i] = 0 if cands else None
 
     def _finish(self, mentions: list[Mention], groups: dict[str, list[int]],
-                priors: list[list[float]], picks: list[int | None], n_cands: list[int]
-                ) -> list[Resolved]:
-        ctx = _Context(mentions, picks)
+                priors: list[list[float]], picks: list[int | None], n_cands: list[int],
+                ctx: _Context | None = None) -> list[Resolved]:
+        """``ctx``: the context of the last pass when no pick moved in it (its scores hold)."""
+        ctx = ctx if ctx is not None else _Context(mentions, picks)
+        top_cc = max(ctx.cc, key=ctx.cc.__getitem__) if ctx.cc else None
+        top_share = ctx.cc[top_cc] / ctx.total if top_cc is not None else 0.0
+        n_mentions = max(1, len(mentions))
         out: list[Resolved] = []
         for i, m in enumerate(mentions):
             p = picks[i]
@@ -292,6 +300,8 @@ class Resolver:
             chosen = scores[p]
             second = max(scores[:p] + scores[p + 1 :], default=None)
             place = m.cands[p]
+            extras = _evidence(m.cands, scores, p, place, top_cc, top_share,
+                               len(groups.get(m.key, ())) / n_mentions)
             with_ = near[p]
             if with_ is None and coh[p] > 0:
                 for j, o in enumerate(mentions):
@@ -315,9 +325,45 @@ class Resolver:
                     in_container=m.container is not None,
                     repeats=len(groups.get(m.key, ())) or 1,
                     alias=m.aliases[p] if p < len(m.aliases) else "preferred",
+                    extras=extras,
                 )
             )
         return out
+
+
+_RIVAL_GAP = 4.0
+_BIG = 10_000
+
+
+def _evidence(cands: list[PlaceLike], scores: list[float], p: int, place: PlaceLike,
+              top_cc: str | None, top_share: float, freq: float) -> dict[str, float]:
+    """What the confidence model needs beyond the pick: how far the nearest-scoring rival
+    reading lies (a rival within 161 km cannot make the pick wrong), how many sizeable places
+    share the name, and how strongly the document leans to the pick's country."""
+    chosen = scores[p]
+    rival_km = 0.0
+    rival_far = 0.0
+    best_rival = None
+    for j, s in enumerate(scores):
+        if j == p or chosen - s > _RIVAL_GAP:
+            continue
+        c = cands[j]
+        d = haversine_km(place.lat, place.lon, c.lat, c.lon)
+        if d > 161.0:
+            rival_far = 1.0
+        if best_rival is None or s > best_rival:
+            best_rival, rival_km = s, d
+    big = sum(1 for c in cands if c.population >= _BIG or c.kind in ("country", "admin1"))
+    most_pop = max(c.population for c in cands)
+    return {
+        "rival_far": rival_far,
+        "rival_km": math.log10(1.0 + rival_km) / 4.0,
+        "namesakes_big": math.log1p(big),
+        "dominant_cc": float(place.country == top_cc),
+        "top_share": top_share,
+        "mention_share": freq,
+        "most_populous": float(place.population >= most_pop),
+    }
 
 
 def _argmax(xs: list[float]) -> int | None:

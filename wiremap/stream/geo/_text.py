@@ -119,23 +119,30 @@ def tokenize(text: str, keep: frozenset[str] = frozenset()) -> Doc:
     n_sent = len(sent_starts)
     nxt = sent_starts[1] if n_sent > 1 else len(text) + 1
     cur_sent = -1
+    append = tokens.append
+    first_re = _FIRST.fullmatch
     for m in _candidate_pattern(keep).finditer(text):
         w = m.group()
-        cap = w[0].isupper()
-        if not cap:
+        if w[0].isupper():
+            cap = True
+            lw = w.lower() if w.isascii() else key_of(w)
+            upper = len(w) > 1 and w.isupper()
+        elif w in keep:
+            cap = upper = False
             lw = w
-            if lw not in keep:
-                continue  # a lower-case non-ASCII word
+        else:
+            continue  # a lower-case non-ASCII word
         s = m.start()
         while s >= nxt:
             si += 1
             nxt = sent_starts[si + 1] if si + 1 < n_sent else len(text) + 1
-        if cap:
-            lw = w.lower() if w.isascii() else key_of(w)
         # Only the first kept word of a sentence can be its first word.
-        first = (cur_sent != si) and _FIRST.fullmatch(text, sent_starts[si], s) is not None
-        cur_sent = si
-        tokens.append(Token(s, m.end(), w, lw, cap, len(w) > 1 and w.isupper(), si, first))
+        if cur_sent != si:
+            first = first_re(text, sent_starts[si], s) is not None
+            cur_sent = si
+        else:
+            first = False
+        append(Token(s, m.end(), w, lw, cap, upper, si, first))
     return Doc(text, tokens, sent_starts)
 
 

@@ -117,7 +117,11 @@ class Gazetteer:
         rows = self._post_place[lo:hi].tolist()
         kinds = self._post_alias[lo:hi].tolist()
         names = _gazindex.ALIASES
-        return [NameMatch(self._place(r), names[a]) for r, a in zip(rows, kinds, strict=True)]
+        cache = self._cache
+        new = [r for r in rows if r not in cache]
+        made = self._make_places(new) if new else {}
+        return [NameMatch(cache.get(r) or made[r], names[a])
+                for r, a in zip(rows, kinds, strict=True)]
 
     def prominent_keys(self, min_population: int = 20_000) -> list[str]:
         """Keys naming at least one country, admin-1 unit or airport, or a city/admin-2 unit
@@ -135,7 +139,12 @@ class Gazetteer:
         return [keys[i] for i in np.flatnonzero(per_key).tolist()]
 
     def get(self, place_id: str) -> Place | None:
-        row = self._rows_by_id.get(place_id)
+        if place_id.startswith(("cc:", "a1:")):
+            # countries and admin-1 units from a small map: the full id map (280k rows, ~0.15 s)
+            # is only built when a city, admin-2 or airport id is asked for
+            row = self._rows_by_area_id.get(place_id)
+        else:
+            row = self._rows_by_id.get(place_id)
         return None if row is None else self._place(row)
 
     def admin1(self, code: str) -> Place | None:
@@ -156,6 +165,13 @@ class Gazetteer:
     def country_name(self, cc: str) -> str | None:
         p = self.country(cc)
         return p.name if p else None
+
+    @cached_property
+    def _rows_by_area_id(self) -> dict[str, int]:
+        off = self._id_off
+        ids = self._ix.ids
+        rows = np.flatnonzero(self._kind <= _gazindex.KINDS.index("admin1")).tolist()
+        return {ids[int(off[r]):int(off[r + 1])]: r for r in rows}
 
     @cached_property
     def _rows_by_id(self) -> dict[str, int]:
@@ -184,6 +200,42 @@ class Gazetteer:
         if len(self._cache) < 200_000:
             self._cache[row] = p
         return p
+
+    def _make_places(self, rows: list[int]) -> dict[int, Place]:
+        """Places for several rows with one numpy gather per column (a common name has dozens
+        of postings; reading numpy scalars one by one costs ~10 µs a place)."""
+        idx = np.array(rows, dtype=np.intp)
+        kind = self._kind[idx].tolist()
+        lat = self._lat[idx].tolist()
+        lon = self._lon[idx].tolist()
+        cc = self._cc[idx].tolist()
+        a1 = self._a1[idx].tolist()
+        pop = self._pop[idx].tolist()
+        radius = self._radius[idx].tolist()
+        feat = self._feat[idx].tolist()
+        n0 = self._name_off[idx].tolist()
+        n1 = self._name_off[idx + 1].tolist()
+        i0 = self._id_off[idx].tolist()
+        i1 = self._id_off[idx + 1].tolist()
+        names, ids, scale = self._ix.names, self._ix.ids, _gazindex.COORD_SCALE
+        out: dict[int, Place] = {}
+        for j, row in enumerate(rows):
+            p = Place(
+                id=ids[i0[j]:i1[j]],
+                name=names[n0[j]:n1[j]],
+                kind=_gazindex.KINDS[kind[j]],
+                lat=round(lat[j] / scale, 5),
+                lon=round(lon[j] / scale, 5),
+                country=self._countries[cc[j]],
+                admin1=self._admin1[a1[j]] if a1[j] >= 0 else None,
+                population=pop[j],
+                radius_km=round(radius[j], 2),
+                feature=self._features[feat[j]],
+            )
+            out[row] = p
+            if len(self._cache) < 200_000:
+                self._cache[row] = p
+        return out
 
     def places(self, kind: str | None = None) -> Iterable[Place]:
         """Every place (of one kind), in index order."""
