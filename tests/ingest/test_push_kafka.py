@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from tests._kafka import consume
-from tests.ingest._runner import split_runner
 from wiremap.contracts import ReasonCode, Rejected, WireItem
 from wiremap.ingest._cli import push
 from wiremap.settings import Settings
@@ -134,7 +133,7 @@ def test_push_sample_feed(make_settings: Callable[..., Settings], kafka_bootstra
 def test_push_stdin_with_progress_bar(make_settings: Callable[..., Settings], kafka_bootstrap: str) -> None:
     settings = make_settings()
     data = "\n".join([json.dumps(item(1)), "nope", json.dumps(item(2))]) + "\n"
-    result = split_runner().invoke(push, ["-", "--progress", "--show-rejects"], input=data, obj=settings)
+    result = CliRunner().invoke(push, ["-", "--progress", "--show-rejects"], input=data, obj=settings)
     assert result.exit_code == 1, result.output
     assert "read 3  accepted 2  rejected 1" in result.stdout
     assert "stdin:2: malformed_json" in result.stderr

@@ -15,7 +15,6 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from click.testing import CliRunner
 
-from tests.ingest._runner import split_runner
 from wiremap.ingest import DumpRange, dump_topic
 from wiremap.ingest._cli import replay
 from wiremap.settings import Settings
@@ -78,7 +77,7 @@ async def produce_all(bootstrap: str, topic: str, recs: list[dict[str, Any]]) ->
 
 
 def cli(settings: Settings, *args: str) -> str:
-    result = split_runner().invoke(replay, list(args), obj=settings)
+    result = CliRunner().invoke(replay, list(args), obj=settings)
     assert result.exit_code == 0, (result.output, result.stderr, result.exception)
     return result.stdout
 

@@ -125,8 +125,11 @@ def serve() -> Iterator[Callable[..., LiveServer]]:
         live.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One Chromium for the desk tests. Package-scoped: Playwright's sync API keeps an
+    event loop running on the main thread while it is open, which the asyncio tests of
+    other packages must not inherit."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make chromium`")
     from playwright.sync_api import sync_playwright

@@ -55,7 +55,7 @@ def _write(path: Path, lines: list[str | bytes]) -> Path:
 
 def test_prints_each_item_and_its_story(tmp_path: Path) -> None:
     path = _write(tmp_path / "items.jsonl", [i.to_bytes().decode() for i in _items()])
-    result = CliRunner(mix_stderr=False).invoke(stories, [str(path)])
+    result = CliRunner().invoke(stories, [str(path)])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
         "tass-1\ttass-1", "other-1\tother-1", "reut-1\ttass-1",
@@ -66,7 +66,7 @@ def test_prints_each_item_and_its_story(tmp_path: Path) -> None:
 
 def test_json_output_says_why(tmp_path: Path) -> None:
     path = _write(tmp_path / "items.jsonl", [i.to_bytes().decode() for i in _items()])
-    result = CliRunner(mix_stderr=False).invoke(stories, ["--json", str(path)])
+    result = CliRunner().invoke(stories, ["--json", str(path)])
     assert result.exit_code == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows[0] == {"id": "tass-1", "story_id": "tass-1", "story_size": 1, "matched_id": None,
@@ -87,7 +87,7 @@ def test_invalid_lines_are_reported_counted_and_fail_the_run(tmp_path: Path) -> 
         good[0], "{not json", "", json.dumps(missing_headline), "[1, 2]",
         b"\xff\xfe{}", json.dumps(naive), good[1],
     ])
-    result = CliRunner(mix_stderr=False).invoke(stories, [str(path)])
+    result = CliRunner().invoke(stories, [str(path)])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == ["tass-1\ttass-1", "other-1\tother-1"]
     errors = result.stderr.splitlines()
