@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
+from tests.stream._items import items
+from wiremap.contracts import content_key
+from wiremap.stream._stages import content_key as stage_content_key
 from wiremap.stream.dedupe import DedupeIndex
 
 DAY = 86400.0
@@ -39,3 +44,16 @@ def test_rebuilds_expiry_from_existing_store() -> None:
     assert index.check(b"x", (0, 2), 600.0)
     assert b"old" not in store and b"new" in store
     assert not index.check(b"new", (0, 3), 590.0)
+
+
+def test_stage_content_key_equals_the_contract() -> None:
+    """The worker's one-pass content key is the contract's, on text of every kind of character."""
+    rng = random.Random(5)
+    alphabet = (
+        "aZ09_ -,.!?'\"«»—–…\t\n\r\x0b\x0c\x1c\x1f\u00a0\u2028\u3000éÉßẞİıﬁ½²①Москваمرحبا東京"
+        "\u0301\u200b\u200d😀#@/\\|"
+    )
+    texts = ["", " ", "!!", "ﬁnal ½ Straße", *(item.body for item in items(20))]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80))) for _ in range(3000)]
+    for headline, body in zip(texts, reversed(texts), strict=True):
+        assert stage_content_key(headline, body) == content_key(headline, body), (headline, body)

@@ -111,3 +111,21 @@ def test_events_older_than_retention_reach_only_totals() -> None:
     r.apply([ev("old", "old", 1.0, T0, 2, wm=T0 + 30 * DAY)])
     assert len(counts(store, "hour")) == 1
     assert list(counts(store, "total").values()) == [(2, 2, 2.0)]
+
+
+def test_totals_do_not_depend_on_batching() -> None:
+    """Stories that come back to a region after the fold horizon: same counts however batched."""
+    rng = random.Random(3)
+    events = []
+    for n in range(400):
+        story = f"s{rng.randrange(12)}"  # a dozen long-running stories, revisiting the region
+        events.append(ev(f"i{n}", story, rng.random(), T0 + n * 0.1 * DAY, n))
+    results = set()
+    for split in (1, 7, 50, 400):
+        store: dict = {}
+        r = roll(store)
+        for i in range(0, len(events), split):
+            r.apply(events[i : i + split])
+            r.expire()
+        results.add(tuple(counts(store, "total").values()))
+    assert len(results) == 1, results

@@ -49,4 +49,8 @@ def worker(loglevel: str, geo_processes: int | None) -> None:
     else:
         load_locator()  # fail here, clearly, if it cannot load; the pool loads its own
         app = make_app(settings, geo_processes=geo_processes)
-    faust.Worker(app, loglevel=loglevel, quiet=True).execute_from_commandline()
+    runner = faust.Worker(app, loglevel=loglevel, quiet=True)
+    # The terminal spinner sets the root logger to DEBUG so it can spin on every record:
+    # that builds a log record per message sent (about 0.1 ms per item). No spinner here.
+    runner.spinner = None
+    runner.execute_from_commandline()

@@ -3,11 +3,15 @@
 Why one merge point: near-duplicates (and exact copies under different ids) can sit in
 different wire.items partitions, and which of them comes first decides the kept copy and
 the story id. Kafka orders records only within a partition, so any fan-in by arrival is a
-race. This stage takes records in ``(offset, partition)`` order, waiting for a partition
-that still has records below its high-water mark, so the merged order depends only on the
-per-partition sequences: a replay of the same partitions, or a restart after a crash,
-gives the same order. (A partition that is momentarily empty is not waited for; for live
-data the order then follows arrival, which is all Kafka can promise.)
+race. This stage is a k-way merge of the partitions by event time: it releases the head
+with the smallest ``(published_at, partition, offset)``, and only once every partition
+that still has records below its high-water mark has a head to compare, so the merged
+order depends only on the per-partition sequences: a replay of the same partitions, or a
+restart after a crash, gives the same order. Event time rather than offsets because the
+story id is the earliest item's id: a republication pushed right after its original
+lands in another partition at a lower offset as often as not. (A partition that is
+momentarily empty is not waited for; for live data the order then follows arrival, which
+is all Kafka can promise.)
 
 The merged, deduplicated items go to the single-partition ``-stories`` topic in batch
 records, each carrying the merge position after it. That log *is* the stage's state: on
@@ -27,8 +31,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from wiremap.contracts import Rejected, content_key
-from wiremap.stream._stages import MAX_RECORD_BYTES, dedupe_records
+from wiremap.contracts import Rejected
+from wiremap.stream._stages import MAX_RECORD_BYTES, content_key, dedupe_records
 from wiremap.stream._wire import dumps, event_ts, loads
 from wiremap.stream.dedupe import DedupeIndex
 
@@ -38,40 +42,70 @@ log = logging.getLogger(__name__)
 
 Record = tuple[int, int, bytes | None]  # partition, offset, value
 
+#: A partition whose queue holds more than this waits for the others (bounded memory).
+MAX_QUEUED = 20_000
+
 
 class MergeQueue:
-    """Per-partition queues released in ``(offset, partition)`` order when that is safe."""
+    """Per-partition queues released in ``(event time, partition, offset)`` order when safe."""
 
     def __init__(self, partitions: int) -> None:
-        self.queues: list[deque[Record]] = [deque() for _ in range(partitions)]
+        self.queues: list[deque[tuple[tuple[float, int, int], Record]]] = [
+            deque() for _ in range(partitions)
+        ]
 
     def push(self, records: Iterable[Record]) -> None:
         for record in records:
-            self.queues[record[0]].append(record)
+            self.queues[record[0]].append(((_event_time(record[2]), record[0], record[1]), record))
 
     def pending(self) -> int:
         return sum(len(q) for q in self.queues)
 
+    def sizes(self) -> list[int]:
+        return [len(q) for q in self.queues]
+
     def pop_ready(self, positions: list[int], highwaters: list[int | None]) -> list[Record]:
-        """Release records while no partition could still deliver an earlier one.
+        """Release heads in merge order while every partition that may still deliver has one.
 
         ``positions[p]`` is the next offset the consumer will fetch for p, ``highwaters[p]``
-        its high-water mark (None if not yet known: then p is waited for).
+        its high-water mark (None if not yet known: then p is waited for). An empty
+        partition that is not caught up could deliver a record earlier than any head.
         """
         out: list[Record] = []
+        queues = self.queues
+        waiting = [
+            p
+            for p, q in enumerate(queues)
+            if not q and (highwaters[p] is None or positions[p] < highwaters[p])  # type: ignore[operator]
+        ]
+        if waiting:
+            return out
         while True:
-            heads = [(q[0][1], p) for p, q in enumerate(self.queues) if q]
-            if not heads:
+            best: deque[tuple[tuple[float, int, int], Record]] | None = None
+            for q in queues:
+                if q and (best is None or q[0][0] < best[0][0]):
+                    best = q
+            if best is None:
                 return out
-            first = min(heads)
-            for p, q in enumerate(self.queues):
-                if q:
-                    continue
+            out.append(best.popleft()[1])
+            if not best:
+                p = out[-1][0]
                 hw = highwaters[p]
-                caught_up = hw is not None and positions[p] >= hw
-                if not caught_up and (positions[p], p) < first:
+                if hw is None or positions[p] < hw:
                     return out
-            out.append(self.queues[first[1]].popleft())
+
+
+def _event_time(value: bytes | None) -> float:
+    """A wire.items record's published_at in epoch seconds; -inf if unreadable (rejected later)."""
+    if value is None:
+        return _UNREADABLE
+    try:
+        return event_ts(loads(value))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return _UNREADABLE
+
+
+_UNREADABLE = float("-inf")
 
 
 class Merger:
@@ -160,6 +194,9 @@ class Merger:
                 positions = [await consumer.position(tp) for tp in tps]
                 highwaters = [consumer.highwater(tp) for tp in tps]
                 released = queue.pop_ready(positions, highwaters)
+                sizes = queue.sizes()
+                consumer.pause(*(tp for tp in tps if sizes[tp.partition] > MAX_QUEUED))
+                consumer.resume(*(tp for tp in tps if sizes[tp.partition] <= MAX_QUEUED))
                 if released:
                     await self._emit(producer, released)
         finally:
@@ -172,7 +209,7 @@ class Merger:
         A restart resumes from the last chunk's position, so a chunk's position must cover
         exactly the records processed up to its last row (and any dropped after them).
         """
-        chunk: list[list[Any]] = []
+        chunk: list[bytes] = []  # rows, each serialized once
         size = 0
         futures = []
         for record in released:
@@ -181,20 +218,21 @@ class Merger:
                 log.warning("rejected %s: %s", reject.reason, reject.message)
                 await self.on_reject(reject)
             for row in kept:
-                n = len(dumps(row))
-                if chunk and size + n > MAX_RECORD_BYTES:
+                encoded = dumps(row)
+                if chunk and size + len(encoded) > MAX_RECORD_BYTES:
                     futures.append(await self._send(producer, chunk, before=record))
                     chunk, size = [], 0
-                chunk.append(row)
-                size += n
+                chunk.append(encoded)
+                size += len(encoded) + 1
         futures.append(await self._send(producer, chunk))
         await asyncio.gather(*futures)
 
     async def _send(
-        self, producer: AIOKafkaProducer, rows: list[list[Any]], before: Record | None = None
+        self, producer: AIOKafkaProducer, rows: list[bytes], before: Record | None = None
     ) -> Any:
+        """One ``-stories`` record: ``{"rows": [...], "pos": [...]}`` from pre-serialized rows."""
         pos = list(self.resume)
         if before is not None:  # the record being processed is not covered yet
             pos[before[0]] = before[1]
-        value = dumps({"rows": rows, "pos": pos})
+        value = b'{"rows":[' + b",".join(rows) + b'],"pos":' + dumps(pos) + b"}"
         return await producer.send(self.stories_topic, value=value, partition=0)

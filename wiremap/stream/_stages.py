@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -13,15 +14,30 @@ from pydantic import ValidationError
 from wiremap.contracts import LocatedReport, Origin, Rejected, WireItem
 from wiremap.contracts import ReasonCode as RC
 from wiremap.stream._sequence import Sequenced
-from wiremap.stream._wire import group_by_partition
+from wiremap.stream._wire import dumps, group_by_partition
 from wiremap.stream.dedupe import DedupeIndex
 from wiremap.stream.locate import Locator, RegionNames, region_events_of
 from wiremap.stream.rollup import RegionEvent
 
-__all__ = ["chunk_rows", "dedupe_records", "locate_batch", "sequenced_row"]
+__all__ = ["content_key", "dedupe_records", "encode_chunks", "locate_batch", "sequenced_row"]
 
 #: Largest internal batch record we write (the broker's default limit is ~1 MiB).
 MAX_RECORD_BYTES = 800_000
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def content_key(headline: str, body: str) -> str:
+    """``wiremap.contracts.content_key``, computed in one regex pass instead of four.
+
+    The contract folds case and accents, turns every character that is neither a word
+    character nor a space into a space and collapses spaces: what is left is the runs of
+    word characters joined by single spaces. Equal by construction (tested against it).
+    """
+    def norm(text: str) -> str:
+        return " ".join(_WORD_RUN.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+    return hashlib.sha256(f"{norm(headline)}\n{norm(body)}".encode()).hexdigest()[:32]
 
 
 def dedupe_records(
@@ -47,7 +63,9 @@ def dedupe_records(
             rejected.append(_reject(value, exc, topic, partition, offset))
             continue
         ts, origin = item.published_at.timestamp(), (partition, offset)
-        if ids.check(item.id, origin, ts) and contents.check(item.content_key, origin, ts):
+        if ids.check(item.id, origin, ts) and contents.check(
+            content_key(item.headline, item.body), origin, ts
+        ):
             kept.append([[partition, offset], item.model_dump(mode="json")])
     return kept, rejected
 
@@ -97,20 +115,24 @@ def locate_batch(
     return reports, group_by_partition(events, partitions)
 
 
-def chunk_rows(rows: list[Any], limit: int = MAX_RECORD_BYTES) -> list[list[Any]]:
-    """Split rows into lists whose JSON stays under ``limit`` bytes (one oversize row alone)."""
-    chunks: list[list[Any]] = []
-    current: list[Any] = []
+def encode_chunks(rows: list[Any], limit: int = MAX_RECORD_BYTES) -> list[bytes]:
+    """Rows → JSON lists of them, each under ``limit`` bytes (one oversize row alone).
+
+    Each row is serialized once and the lists are joined from those bytes.
+    """
+    chunks: list[bytes] = []
+    current: list[bytes] = []
     size = 2
     for row in rows:
-        n = len(json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode()) + 1
+        encoded = dumps(row)
+        n = len(encoded) + 1
         if current and size + n > limit:
-            chunks.append(current)
+            chunks.append(b"[" + b",".join(current) + b"]")
             current, size = [], 2
-        current.append(row)
+        current.append(encoded)
         size += n
     if current:
-        chunks.append(current)
+        chunks.append(b"[" + b",".join(current) + b"]")
     return chunks
 
 

@@ -3,7 +3,7 @@
 Topology (N = settings.partitions; internal topics are prefixed with the app id)::
 
     wire.items (N, keyed by id)
-      └─ merge (task, leader only): (offset, partition) merge, exact dedupe by id and by
+      └─ merge (task, leader only): event-time k-way merge, exact dedupe by id and by
          content key (``_merge``; bad records → wire.rejected)             → -stories (1)
     -stories (1)
       └─ stories:  StoryStage + seq numbers  (rebuilt by replay)           → -locate (N)
@@ -17,12 +17,12 @@ Internal records are batches (see ``_wire``) and agents take their input in batc
 (``take_events``), so faust's per-record cost is paid per batch, not per item.
 
 Why the merge comes first: dedupe winners and story ids depend on the order items are
-seen, and Kafka orders records only within a partition. Merging wire.items partitions in
-``(offset, partition)`` order in one place makes the ``-stories`` log a function of the
-per-partition sequences, so a restart or a replay into a fresh app gives the same log,
-and everything after it is a deterministic function of that log. Exact dedupe state is
-therefore keyed by the dedupe keys inside that one partition rather than repartitioned:
-repartitioning would bring the race back.
+seen, and Kafka orders records only within a partition. Merging wire.items partitions by
+event time, ``(published_at, partition, offset)`` of their heads, in one place makes the
+``-stories`` log a function of the per-partition sequences, so a restart or a replay into
+a fresh app gives the same log, and everything after it is a deterministic function of
+that log. Exact dedupe state is therefore keyed by the dedupe keys inside that one
+partition rather than repartitioned: repartitioning would bring the race back.
 
 Delivery: at-least-once (faust's default) with idempotent stages, not Kafka transactions
 (``processing_guarantee="exactly_once"`` was not adopted: it makes exactness depend on
@@ -63,18 +63,24 @@ from wiremap.settings import Settings
 from wiremap.stream import _geopool, _stages
 from wiremap.stream._merge import Merger
 from wiremap.stream._sequence import StorySequencer
-from wiremap.stream._wire import dumps, group_by_partition, loads, route
+from wiremap.stream._wire import group_by_partition, loads, route
 from wiremap.stream.locate import Locator, RegionNames, load_locator, load_region_names
 from wiremap.stream.rollup import RegionEvent, Rollup, to_region_count
 from wiremap.stream.stories import StoryStage
 
 __all__ = ["ensure_worker_topics", "make_app", "worker_topics"]
 
+Located = tuple[list[tuple[bytes, bytes]], dict[int, list[Any]]]  # reports, region rows
+
 log = logging.getLogger(__name__)
 
 TABLES = ("rollup",)
 BATCH = 1000
 WITHIN = 0.05
+#: Seconds the roll-up waits to fill a batch (counts lag by at most about this much).
+ROLLUP_WITHIN = 0.5
+#: Rows per geolocate call: small enough that writing one slice overlaps parsing the next.
+GEO_SLICE = 200
 _TOPIC_CONFIG = {"max.message.bytes": str(8 * 1024 * 1024)}
 
 
@@ -204,7 +210,11 @@ def make_app(
         )
         return cast(faust.Table, app.tables.add(made))
 
-    rollup_table = table("rollup", str_keys, lambda key: route(key.split("|", 1)[0].encode(), n))
+    @functools.lru_cache(maxsize=65536)
+    def region_partition(region: str) -> int:  # murmur2 is pure Python: once per region
+        return route(region.encode(), n)
+
+    rollup_table = table("rollup", str_keys, lambda key: region_partition(key.split("|", 1)[0]))
 
 
     state: dict[str, Any] = {}
@@ -212,8 +222,38 @@ def make_app(
 
     async def send_rows(topic: faust.TopicT, rows_by_partition: dict[int, list[Any]]) -> None:
         for partition, rows in sorted(rows_by_partition.items()):
-            for chunk in _stages.chunk_rows(rows):
-                await topic.send(value=dumps(chunk), partition=partition)
+            for chunk in _stages.encode_chunks(rows):
+                await topic.send(value=chunk, partition=partition)
+
+    async def produce(topic: str, records: list[tuple[bytes, bytes]]) -> None:
+        """Keyed records to a contract topic, one aiokafka batch per partition.
+
+        faust's per-record ``send`` costs about 0.1 ms each on this process; a batch costs
+        that once. Partitions follow Kafka's default partitioner, as a keyed send would.
+        Delivery is awaited, so a failed write fails the agent before its input is committed.
+        """
+        if not records:
+            return
+        producer = app.producer._ensure_producer()  # type: ignore[attr-defined]  # faust's aiokafka one
+        partitions = state.setdefault("partitions", {}).get(topic)
+        if partitions is None:
+            await producer.client._wait_on_metadata(topic)
+            partitions = len(producer.client.cluster.partitions_for_topic(topic) or ())
+            if partitions < 1:
+                raise StreamError(f"topic {topic} has no partitions")
+            state["partitions"][topic] = partitions
+        futures = []
+        routed = group_by_partition(((k, (k, v)) for k, v in records), partitions)
+        for partition, rows in sorted(routed.items()):
+            batch = producer.create_batch()
+            for key, value in rows:
+                if batch.append(timestamp=None, key=key, value=value) is None:
+                    futures.append(await producer.send_batch(batch, topic, partition=partition))
+                    batch = producer.create_batch()
+                    if batch.append(timestamp=None, key=key, value=value) is None:
+                        raise StreamError(f"a record of {len(value)} bytes does not fit a batch for {topic}")
+            futures.append(await producer.send_batch(batch, topic, partition=partition))
+        await asyncio.gather(*futures)
 
     async def reject(rejected: Rejected) -> None:
         await rejected_topic.send(value=rejected.to_bytes())
@@ -256,62 +296,63 @@ def make_app(
         current: StorySequencer = state["sequencer"]
         return current
 
-    async def geolocate(
-        rows: list[tuple[int, list[Any]]],
-    ) -> tuple[list[tuple[bytes, bytes]], dict[int, list[Any]]]:
+    async def geolocate(rows: list[tuple[int, list[Any]]]) -> list[asyncio.Future[Located]]:
+        """Submit rows in contiguous slices; one future per slice, in slice order."""
         loop = asyncio.get_running_loop()
+        slices = [rows[i : i + GEO_SLICE] for i in range(0, len(rows), GEO_SLICE)]
         if locator is not None or geo_processes < 1:  # given locator (tests), or in-process
             if "locator" not in state:
                 state["locator"], state["names"] = await loop.run_in_executor(
                     geo_thread, _load, locator, region_names
                 )
-            call = functools.partial(_geopool.locate_rows_with, state["locator"], state["names"], rows, n)
-            return await loop.run_in_executor(geo_thread, call)
+            located, names = state["locator"], state["names"]
+            calls = [functools.partial(_geopool.locate_rows_with, located, names, part, n) for part in slices]
+            return [loop.run_in_executor(geo_thread, call) for call in calls]
         if "pool" not in state:
             state["pool"] = ProcessPoolExecutor(
                 geo_processes, mp_context=multiprocessing.get_context("spawn"), initializer=_geopool.init
             )
-        # contiguous slices, results joined in slice order: each source partition's events
-        # stay in increasing seq order, which the roll-up's idempotence relies on
-        size = -(-len(rows) // geo_processes)
-        slices = [rows[i : i + size] for i in range(0, len(rows), size)]
-        parts = await asyncio.gather(
-            *(loop.run_in_executor(state["pool"], _geopool.locate_rows, part, n) for part in slices)
-        )
-        reports = [r for part, _ in parts for r in part]
-        region_rows: dict[int, list[Any]] = {}
-        for _, by_partition in parts:
-            for partition, events in by_partition.items():
-                region_rows.setdefault(partition, []).extend(events)
-        return reports, region_rows
+        return [loop.run_in_executor(state["pool"], _geopool.locate_rows, part, n) for part in slices]
 
     @app.agent(locate_topic)
     async def locate(stream: Any) -> None:
         async for events in stream.take_events(batch, within=within):
             rows = [(e.message.partition, row) for e in events for row in loads(e.value)]
-            reports, region_rows = await geolocate(rows)
-            for key, value in reports:
-                await located_topic.send(key=key, value=value)
-            await send_rows(regions_topic, region_rows)
+            # Slices are geolocated while earlier ones are written, so the geoparser does not
+            # idle during writes. Written in slice order: each source partition's events stay
+            # in increasing seq order, which the roll-up's idempotence relies on.
+            pending = await geolocate(rows)
+            try:
+                for part in pending:
+                    reports, region_rows = await part
+                    await produce(located_topic.get_topic_name(), reports)
+                    await send_rows(regions_topic, region_rows)
+            finally:
+                for part in pending:
+                    part.cancel()
 
     @app.agent(regions_topic)
     async def rollup(stream: Any) -> None:
         # faust blocks the writing agent whenever more than 100 changelog writes are queued
         # and then drains them one at a time; a roll-up batch touches hundreds of windows.
         app.producer.buffer.max_messages = 100_000
-        async for events in stream.take_events(batch, within=within):
+        # A longer wait than the other stages: each batch rewrites every window state it
+        # touches to the changelog, so fewer, larger batches mean fewer writes per item.
+        async for events in stream.take_events(batch, within=max(within, ROLLUP_WITHIN)):
             by_partition: dict[int, list[RegionEvent]] = {}
             for e in events:
                 rows = loads(e.value)
                 by_partition.setdefault(e.message.partition, []).extend(map(RegionEvent.from_json, rows))
+            counts: list[tuple[bytes, bytes]] = []
             for partition, region_events in sorted(by_partition.items()):
                 roll = state.setdefault("rollups", {}).get(partition)
                 if roll is None:
                     roll = state["rollups"][partition] = _new_rollup(partition)
                 for key in roll.apply(region_events):
                     count = to_region_count(rollup_table[key])
-                    await counts_topic.send(key=count.key.encode(), value=count.to_bytes())
+                    counts.append((count.key.encode(), count.to_bytes()))
                 roll.expire()
+            await produce(counts_topic.get_topic_name(), counts)
 
     def _new_rollup(partition: int) -> Rollup:
         retention = max(settings.dedupe_window_s, settings.story_window_s) + 86400.0
@@ -319,7 +360,8 @@ def make_app(
             rollup_table,
             retention_s=retention,
             story_window_s=settings.story_window_s,
-            owns=lambda region: route(region.encode(), n) == partition,
+            owns=lambda region: region_partition(region) == partition,
+            sources=n,
         )
 
     return app

@@ -18,10 +18,13 @@ Bounded state: an event reaches its hour/day windows only if their end is within
 ``retention_s`` of the event's own watermark (set by the story stage, so the decision is
 the same on every run); later ones reach only the totals. Window states are dropped once
 their end is ``2 * retention_s`` behind the largest watermark seen, so arrival order
-across partitions matters only if it is skewed by more than ``retention_s`` of event time. Totals keep
-per-story detail for stories seen in the region within ``max(retention_s,
-story_window_s)``; older ones are folded into two integers (a story that keeps growing in
-one region for longer than that would be counted again: accepted, documented limit).
+across partitions matters only if it is skewed by more than ``retention_s`` of event
+time. Totals keep per-story detail for stories seen in the region within
+``max(retention_s, story_window_s)`` of the slowest source's watermark, checked after
+every event (so neither batching nor one source lagging behind another decides it);
+older ones are folded into two integers. A story that returns to a region after longer
+than that is counted again, and whether its return lands before or after the fold can
+depend on arrival order: accepted, documented limit.
 """
 
 from __future__ import annotations
@@ -85,8 +88,13 @@ class Rollup:
         retention_s: float,
         story_window_s: float,
         owns: Callable[[str], bool] = lambda region: True,
+        sources: int = 1,
     ) -> None:
         self.store = store
+        self.sources = sources
+        #: Highest watermark seen per source (locate partition): totals fold only behind
+        #: the slowest source, so a lagging source's events never find their story folded.
+        self.source_wm: dict[int, float] = {}
         self.retention_s = retention_s
         self.fold_after_s = max(retention_s, story_window_s)
         self.watermark = float("-inf")
@@ -110,6 +118,8 @@ class Rollup:
         for ev in events:
             source = str(ev.src)
             self.watermark = max(self.watermark, ev.wm)
+            if ev.wm > self.source_wm.get(ev.src, -math.inf):
+                self.source_wm[ev.src] = ev.wm
             for window in WINDOWS:
                 bounds = window_bounds(window, ev.ts)
                 if bounds is not None and bounds[1] < ev.wm - self.retention_s:
@@ -135,13 +145,20 @@ class Rollup:
                 elif ev.ts > best[1]:
                     best[1] = ev.ts
                 state["wm"] = max(state.get("wm", ev.wm), ev.wm)
+                if window == "total":
+                    # after every applied event, not once per batch: what is folded (and so
+                    # what a returning story adds) must not depend on how events were batched
+                    _fold_old_stories(state, self._fold_horizon(), ev.ts)
                 touched[key] = state
                 seen.setdefault(key, None)
         for key, state in touched.items():
-            if state["window"] == "total":
-                _fold_old_stories(state, state["wm"] - self.fold_after_s)
             self.store[key] = state
         return list(seen)
+
+    def _fold_horizon(self) -> float:
+        if len(self.source_wm) < self.sources:
+            return -math.inf
+        return min(self.source_wm.values()) - self.fold_after_s
 
     def expire(self) -> list[Any]:
         """Drop window states that ended more than twice ``retention_s`` before the watermark."""
@@ -176,11 +193,25 @@ def _new_state(ev: RegionEvent, window: str, bounds: tuple[float, float] | None)
     }
 
 
-def _fold_old_stories(state: dict[str, Any], horizon: float) -> None:
-    old = [sid for sid, (_, last) in state["stories"].items() if last < horizon]
+def _fold_old_stories(state: dict[str, Any], horizon: float, ts: float) -> None:
+    """Fold stories last seen before ``horizon`` into ``fs``/``fw``.
+
+    ``lo`` is a lower bound of the stories' last-seen times (lowered by the event just
+    applied, at ``ts``), so the scan runs only when something may be old enough.
+    """
+    stories = state["stories"]
+    lo = state.get("lo")
+    if lo is None:  # a state written before ``lo`` existed
+        lo = min((last for _, last in stories.values()), default=ts)
+    lo = min(lo, ts)
+    if lo >= horizon:
+        state["lo"] = lo
+        return
+    old = [sid for sid, (_, last) in stories.items() if last < horizon]
     for sid in old:
         state["fs"] += 1
-        state["fw"] += state["stories"].pop(sid)[0]
+        state["fw"] += stories.pop(sid)[0]
+    state["lo"] = min((last for _, last in stories.values()), default=ts)
 
 
 def to_region_count(state: dict[str, Any], *, now: datetime | None = None) -> RegionCount:
