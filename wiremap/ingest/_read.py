@@ -118,25 +118,10 @@ def parse_text(
     data: bytes, validator: Validator, origin: Origin, options: TextOptions, mtime: float
 ) -> Result:
     """A plain-text file → one item: first non-empty line is the headline, the rest the body."""
-    if len(data) > validator.limits.max_record_bytes:
-        return make_rejected(
-            data,
-            ReasonCode.TOO_LARGE,
-            f"file is {len(data)} bytes; the limit is {validator.limits.max_record_bytes}",
-            origin,
-        )
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return make_rejected(
-            data,
-            ReasonCode.BAD_ENCODING,
-            f"not valid UTF-8: {exc.reason} at byte {exc.start}",
-            origin,
-        )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    decoded = validator.decode(data, origin, what="file")
+    if isinstance(decoded, Rejected):
+        return decoded
+    text = decoded.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     stripped = _BLANK_LINES.sub("", text)
     if not stripped.strip():
         return make_rejected(data, ReasonCode.EMPTY, "empty file (no headline)", origin)

@@ -196,18 +196,17 @@ class Validator:
     limits: Limits = field(default_factory=Limits)
     clock: Callable[[], datetime] = _now
 
-    def record(self, raw: bytes | str, origin: OriginLike) -> WireItem | Rejected:
-        """One JSON record (a JSONL line or a request body) → item or rejection."""
-        data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    def decode(self, data: bytes, origin: OriginLike, what: str = "record") -> str | Rejected:
+        """The size and UTF-8 checks every raw record passes before it is parsed."""
         if len(data) > self.limits.max_record_bytes:
             return make_rejected(
                 data,
                 ReasonCode.TOO_LARGE,
-                f"record is {len(data)} bytes; the limit is {self.limits.max_record_bytes}",
+                f"{what} is {len(data)} bytes; the limit is {self.limits.max_record_bytes}",
                 origin,
             )
         try:
-            text = data.decode("utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError as exc:
             return make_rejected(
                 data,
@@ -215,6 +214,13 @@ class Validator:
                 f"not valid UTF-8: {exc.reason} at byte {exc.start}",
                 origin,
             )
+
+    def record(self, raw: bytes | str, origin: OriginLike) -> WireItem | Rejected:
+        """One JSON record (a JSONL line or a request body) → item or rejection."""
+        data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+        text = self.decode(data, origin)
+        if isinstance(text, Rejected):
+            return text
         if not text.strip():
             return make_rejected(data, ReasonCode.EMPTY, "empty record (blank line)", origin)
         try:
