@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Sequence
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
+
+from benchmarks._worker import produce
 
 __all__ = ["consume", "produce"]
-
-
-async def produce(
-    bootstrap: str, topic: str, records: Sequence[tuple[bytes | None, bytes]]
-) -> None:
-    """Produce ``(key, value)`` records with acks=all and idempotence; return once all are acked."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
-    try:
-        futures = [await producer.send(topic, value=value, key=key) for key, value in records]
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
 
 
 async def consume(
