@@ -236,3 +236,18 @@ def test_once_the_window_passes_no_index_entries_are_left() -> None:
     assert len(stage) == 1 and stage.stories == 1
     # The memory bound is the index too, not only the item table.
     assert stage._index == {} and stage._alerts == {} and stage._small == set()
+
+
+def test_while_items_expire_out_of_order_postings_hold_only_live_items() -> None:
+    stage = StoryStage(threshold=0.5, window_s=20.0)
+    texts = [ORIGINAL, *[make() for make in EDITS.values()]]
+    for k, text in enumerate(texts * 30):
+        stage.assign(f"i{k}", text, float(k % 50) + (k // 50) * 0.5)
+        live = set(stage._entries)
+        for posting in stage._index.values():
+            if isinstance(posting, int):
+                assert posting in live
+            else:  # a full posting keeps its newest items, oldest first
+                assert 2 <= len(posting) <= 8
+                assert set(posting) <= live and list(posting) == sorted(posting)
+    assert 0 < len(stage) < len(texts) * 30

@@ -52,7 +52,6 @@ ALERT_HASHES = 3
 MAX_ALERTS = 256
 _ALERT_MUL = (0x2545F491, 0x9E3779B1, 0x85EBCA77)[:ALERT_HASHES]
 _ALERT_ADD = (0x165667B1, 0xC2B2AE3D, 0x27D4EB2F)[:ALERT_HASHES]
-_NO_KEYS = np.zeros(0, dtype=np.uint32)
 _NO_FACTS: frozenset[int] = frozenset()
 
 
@@ -66,11 +65,11 @@ class StoryAssignment(NamedTuple):
 
 
 class _Entry:
-    __slots__ = ("alert_keys", "features", "item_id", "keys", "result", "shingles", "short",
+    __slots__ = ("alert_keys", "features", "item_id", "result", "shingles", "short",
                  "story_id", "ts")
 
-    def __init__(self, item_id: str, ts: float, f: Features, keys: npt.NDArray[np.uint32],
-                 alert_keys: list[int], result: StoryAssignment) -> None:
+    def __init__(self, item_id: str, ts: float, f: Features,
+                 alert_keys: tuple[int, ...], result: StoryAssignment) -> None:
         self.item_id = item_id
         self.ts = ts
         self.story_id = result.story_id
@@ -78,7 +77,6 @@ class _Entry:
         self.features = f
         self.shingles = f.shingles
         self.short = f.short
-        self.keys = keys
         self.alert_keys = alert_keys
 
 
@@ -161,7 +159,8 @@ class StoryStage:
         self._watermark = float("-inf")
         self._entries: dict[int, _Entry] = {}
         self._by_id: dict[str, int] = {}
-        # shingle → seq, or list of seqs when several items hold it (most keys hold one).
+        # shingle → seq, or list of seqs, oldest first, when several items hold it (most keys
+        # hold one).
         self._index: dict[int, int | list[int]] = {}
         self._alerts: dict[int, list[int]] = {}  # alert key → short items
         self._small: set[int] = set()  # long items with fewer than SMALL shingles
@@ -215,8 +214,7 @@ class StoryStage:
         index = self._index
         n = len(f.shingles)
         query_step = SAMPLE if n >= SMALL else QUERY_SAMPLE
-        for h in _sample(f.shingles, query_step).tolist():
-            posting = index.get(h)
+        for posting in map(index.get, _sample(f.shingles, query_step).tolist()):
             if posting is None:
                 continue
             if isinstance(posting, int):
@@ -275,22 +273,18 @@ class StoryStage:
     def _insert(self, item_id: str, ts: float, f: Features, result: StoryAssignment) -> None:
         seq = self._seq
         self._seq += 1
-        keys = _NO_KEYS
-        alert_keys: list[int] = []
+        alert_keys: tuple[int, ...] = ()
         if f.short:
             if f.alert is not None:
-                alert_keys = _alert_keys(f.alert)
+                alert_keys = tuple(_alert_keys(f.alert))
                 for key in alert_keys:
                     self._alerts.setdefault(key, []).append(seq)
         else:
             f.alert, f.alert_facts = None, _NO_FACTS  # a long item's headline is only a query
-            if len(f.shingles) >= SMALL:
-                keys = _sample(f.shingles, SAMPLE)
-            else:
-                keys = _sample(f.shingles, QUERY_SAMPLE)
+            if len(f.shingles) < SMALL:
                 self._small.add(seq)
             index = self._index
-            for h in keys.tolist():
+            for h in _keys(f.shingles):
                 posting = index.get(h)
                 if posting is None:
                     index[h] = seq
@@ -300,7 +294,7 @@ class StoryStage:
                     if len(posting) >= MAX_POSTING:
                         del posting[0]
                     posting.append(seq)
-        self._entries[seq] = _Entry(item_id, ts, f, keys, alert_keys, result)
+        self._entries[seq] = _Entry(item_id, ts, f, alert_keys, result)
         self._by_id[item_id] = seq
         heapq.heappush(self._expiry, (ts, seq))
 
@@ -310,21 +304,19 @@ class StoryStage:
             e = self._entries.pop(seq)
             del self._by_id[e.item_id]
             index = self._index
-            for h in e.keys.tolist():
-                posting = index.get(h)
-                if posting is None:
+            pop = index.pop
+            for h in (() if e.short else _keys(e.shingles)):
+                posting = pop(h, None)
+                if posting is None or posting == seq:
                     continue
                 if isinstance(posting, int):
-                    if posting == seq:
-                        del index[h]
-                elif posting[0] == seq:  # oldest first, unless event times came out of order
+                    index[h] = posting  # the key's newer items pushed this one out
+                    continue
+                if posting[0] == seq:  # oldest first, unless event times came out of order
                     del posting[0]
-                    if len(posting) == 1:
-                        index[h] = posting[0]
                 elif seq in posting:
                     posting.remove(seq)
-                    if len(posting) == 1:
-                        index[h] = posting[0]
+                index[h] = posting[0] if len(posting) == 1 else posting
             if e.shingles.size < SMALL:
                 self._small.discard(seq)
             for key in e.alert_keys:
@@ -333,6 +325,12 @@ class StoryStage:
             story[1] -= 1
             if story[1] == 0:
                 del self._stories[e.story_id]
+
+
+def _keys(shingles: npt.NDArray[np.uint32]) -> list[int]:
+    """A long item's index keys, recomputed on expiry rather than held (a held list of
+    Python ints costs ~0.8 KB per live item)."""
+    return _sample(shingles, SAMPLE if len(shingles) >= SMALL else QUERY_SAMPLE).tolist()
 
 
 def _sample(shingles: npt.NDArray[np.uint32], step: int) -> npt.NDArray[np.uint32]:
