@@ -47,7 +47,7 @@ import asyncio
 import functools
 import logging
 import multiprocessing
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator, MutableMapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, cast
 
@@ -55,6 +55,7 @@ import faust
 import mode
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from faust.serializers.codecs import json as json_codec
 
 from wiremap.broker import create_topics, ensure_topics, resolve_bootstrap
 from wiremap.contracts import Rejected
@@ -63,7 +64,7 @@ from wiremap.settings import Settings
 from wiremap.stream import _geopool, _stages
 from wiremap.stream._merge import Merger
 from wiremap.stream._sequence import StorySequencer
-from wiremap.stream._wire import group_by_partition, loads, route
+from wiremap.stream._wire import dumps, group_by_partition, loads, route
 from wiremap.stream.locate import Locator, RegionNames, load_locator, load_region_names
 from wiremap.stream.rollup import RegionEvent, Rollup, to_region_count
 from wiremap.stream.stories import StoryStage
@@ -242,8 +243,12 @@ def make_app(
             if partitions < 1:
                 raise StreamError(f"topic {topic} has no partitions")
             state["partitions"][topic] = partitions
+        await send_batches(topic, group_by_partition(((k, (k, v)) for k, v in records), partitions))
+
+    async def send_batches(topic: str, routed: dict[int, list[tuple[bytes, bytes | None]]]) -> None:
+        """Records ``(key, value)`` by partition, one aiokafka batch each; delivery awaited."""
+        producer = app.producer._ensure_producer()  # type: ignore[attr-defined]
         futures = []
-        routed = group_by_partition(((k, (k, v)) for k, v in records), partitions)
         for partition, rows in sorted(routed.items()):
             batch = producer.create_batch()
             for key, value in rows:
@@ -251,7 +256,8 @@ def make_app(
                     futures.append(await producer.send_batch(batch, topic, partition=partition))
                     batch = producer.create_batch()
                     if batch.append(timestamp=None, key=key, value=value) is None:
-                        raise StreamError(f"a record of {len(value)} bytes does not fit a batch for {topic}")
+                        size = len(value or b"")
+                        raise StreamError(f"a record of {size} bytes does not fit a batch for {topic}")
             futures.append(await producer.send_batch(batch, topic, partition=partition))
         await asyncio.gather(*futures)
 
@@ -349,15 +355,21 @@ def make_app(
                 if roll is None:
                     roll = state["rollups"][partition] = _new_rollup(partition)
                 for key in roll.apply(region_events):
-                    count = to_region_count(rollup_table[key])
+                    count = to_region_count(rollup_store[key])
                     counts.append((count.key.encode(), count.to_bytes()))
                 roll.expire()
+            # the changelog is written (and acknowledged) before the input is committed,
+            # exactly as faust's own flush-before-commit would have it
+            await send_batches(rollup_changelog, rollup_store.drain())
             await produce(counts_topic.get_topic_name(), counts)
+
+    rollup_changelog = f"{settings.app_id}-rollup-changelog"
+    rollup_store = _ChangelogBatch(rollup_table, lambda key: region_partition(key.split("|", 1)[0]))
 
     def _new_rollup(partition: int) -> Rollup:
         retention = max(settings.dedupe_window_s, settings.story_window_s) + 86400.0
         return Rollup(
-            rollup_table,
+            rollup_store,
             retention_s=retention,
             story_window_s=settings.story_window_s,
             owns=lambda region: region_partition(region) == partition,
@@ -381,6 +393,50 @@ class _RoutedTable(faust.Table):
 
     def partition_for_key(self, key: Any) -> int:
         return self._router(key)
+
+
+class _ChangelogBatch(MutableMapping[str, Any]):
+    """A table's local store that collects changed keys, for one changelog batch per partition.
+
+    Setting a faust table key sends one changelog record through faust's producer buffer
+    (~0.2 ms each, and the roll-up rewrites hundreds of window states per batch). Here a
+    batch's changes are written by the agent as aiokafka batches, in faust's own key and
+    value encoding (JSON) to the same partitions, so faust's recovery reads them unchanged;
+    a deleted key gets a tombstone, as faust writes one.
+    """
+
+    def __init__(self, table: faust.Table, router: Callable[[str], int]) -> None:
+        self.data = table.data
+        self.router = router
+        self._key_codec = json_codec()
+        self._dirty: dict[str, None] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.data[key] = value
+        self._dirty[key] = None
+
+    def __delitem__(self, key: str) -> None:
+        del self.data[key]
+        self._dirty[key] = None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def drain(self) -> dict[int, list[tuple[bytes, bytes | None]]]:
+        """The changelog records for keys changed since the last call, by partition."""
+        out: dict[int, list[tuple[bytes, bytes | None]]] = {}
+        for key in self._dirty:
+            value = self.data.get(key)
+            encoded = None if value is None else dumps(value)
+            out.setdefault(self.router(key), []).append((self._key_codec.dumps(key), encoded))
+        self._dirty.clear()
+        return out
 
 
 def _load(locator: Locator | None, names: RegionNames | None) -> tuple[Locator, RegionNames]:
