@@ -11,17 +11,24 @@ Use them on the same broker, in the same run, as the thing being measured::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from wiremap.broker import create_topics
+from wiremap.broker import LocalBroker, create_topics
+from wiremap.settings import Settings
 
 __all__ = [
     "Rate",
+    "broker",
+    "jars_dir",
     "make_topic",
     "median_rate",
     "payload",
@@ -30,6 +37,26 @@ __all__ = [
     "raw_produce_rate",
     "raw_produce_rate_async",
 ]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def jars_dir() -> Path:
+    """The Kafka jars folder from settings, relative paths taken from the repo root."""
+    path = Settings().kafka_jars_dir
+    return path if path.is_absolute() else ROOT / path
+
+
+@contextlib.contextmanager
+def broker(prefix: str = "bench-kafka-") -> Iterator[str]:
+    """$KAFKA_BOOTSTRAP_SERVERS if set, else a throwaway local broker for the run."""
+    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if configured:
+        yield configured
+        return
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp, LocalBroker(Path(tmp), jars_dir()) as local:
+        yield local.bootstrap_servers
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,27 +18,20 @@ from pathlib import Path
 
 from benchmarks._kafka_baseline import (
     Rate,
+    jars_dir,
     make_topic,
     median_rate,
     raw_consume_rate,
     raw_produce_rate,
 )
 from wiremap.broker import LocalBroker
-from wiremap.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _jars() -> Path:
-    path = Settings().kafka_jars_dir
-    return path if path.is_absolute() else ROOT / path
 
 
 def ready_times(starts: int, nodes: int = 1) -> list[float]:
     times = []
     for _ in range(starts):
         with tempfile.TemporaryDirectory(prefix="bench-kafka-") as tmp:
-            broker = LocalBroker(Path(tmp), _jars(), nodes=nodes)
+            broker = LocalBroker(Path(tmp), jars_dir(), nodes=nodes)
             began = time.perf_counter()
             broker.start()
             times.append(time.perf_counter() - began)
@@ -49,7 +42,7 @@ def ready_times(starts: int, nodes: int = 1) -> list[float]:
 def rates(runs: int, n: int, size: int) -> tuple[list[Rate], list[Rate]]:
     produced, consumed = [], []
     with tempfile.TemporaryDirectory(prefix="bench-kafka-") as tmp, LocalBroker(
-        Path(tmp), _jars()
+        Path(tmp), jars_dir()
     ) as broker:
         bootstrap = broker.bootstrap_servers
         warm = make_topic(bootstrap)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import re
@@ -23,12 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks._kafka_baseline import Rate, make_topic, median_rate, raw_produce_rate_async
-from wiremap.broker import LocalBroker
+from benchmarks._kafka_baseline import Rate, broker, make_topic, median_rate, raw_produce_rate_async
 from wiremap.ingest import PushSummary, Validator, WireProducer, push_results
 from wiremap.ingest._read import read_sources
 from wiremap.ingest._validate import Limits
@@ -90,18 +87,6 @@ def cli_rate(settings: Settings, feed: Path, n: int) -> Rate:
     return Rate(n, feed.stat().st_size, elapsed)
 
 
-@contextlib.contextmanager
-def broker() -> Iterator[str]:
-    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    if configured:
-        yield configured
-        return
-    jars = Settings().kafka_jars_dir
-    jars = jars if jars.is_absolute() else ROOT / jars
-    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp, LocalBroker(Path(tmp), jars) as local:
-        yield local.bootstrap_servers
-
-
 def fresh_settings(bootstrap: str, partitions: int) -> Settings:
     items = make_topic(bootstrap, partitions=partitions, prefix="bench-items")
     rejected = make_topic(bootstrap, partitions=1, prefix="bench-rejected")
@@ -117,7 +102,7 @@ def run(runs: int, n: int, size: int, partitions: int) -> dict[str, Any]:
     pushes: list[Rate] = []
     raws: list[Rate] = []
     clis: list[Rate] = []
-    with tempfile.TemporaryDirectory(prefix="bench-feed-") as tmp, broker() as bootstrap:
+    with tempfile.TemporaryDirectory(prefix="bench-feed-") as tmp, broker("bench-ingest-") as bootstrap:
         feed = Path(tmp) / "feed.jsonl"
         write_feed(feed, n, size)
         warm = fresh_settings(bootstrap, partitions)

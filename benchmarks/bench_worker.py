@@ -16,37 +16,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import os
 import re
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from benchmarks._kafka_baseline import raw_consume_rate_async
+from benchmarks._kafka_baseline import broker, raw_consume_rate_async
 from benchmarks._worker import Worker, items, produce, records, wait_drained
-from wiremap.broker import LocalBroker, contract_topic_configs, create_topics
+from wiremap.broker import contract_topic_configs, create_topics
 from wiremap.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
-
-
-@contextlib.contextmanager
-def broker() -> Iterator[str]:
-    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    if configured:
-        yield configured
-        return
-    with tempfile.TemporaryDirectory() as tmp, LocalBroker(Path(tmp), ROOT / ".cache/kafka-jars") as b:
-        yield b.bootstrap_servers
 
 
 async def _located(bootstrap: str, topic: str, partitions: int) -> int:
