@@ -2,10 +2,11 @@
 
 Every placement the geoparser makes on a corpus becomes one example: its evidence features,
 labelled 1 when it overlaps a gold toponym with coordinates and lies within 161 km of it (the
-scorer's rule). A logistic regression is fitted with document-level K-fold cross-validation (a
-document's placements never sit in training and test at once); within each fold the emission
-threshold is chosen on the training documents only. Used by scripts/train_geo_confidence.py and
-benchmarks/bench_geoparser.py; needs scikit-learn (the ``geobuild`` extra).
+scorer's rule). A logistic regression, each corpus weighing the same, is fitted with
+document-level K-fold cross-validation (a document's placements never sit in training and test
+at once); within each fold the emission threshold is chosen on the training documents only.
+Used by scripts/train_geo_confidence.py and benchmarks/bench_geoparser.py; needs scikit-learn
+(the ``geobuild`` extra).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy.typing as npt
 
 from wiremap.stream.geo import _eval
 from wiremap.stream.geo._confidence import FEATURES
-from wiremap.stream.geo._resolve import haversine_km
+from wiremap.stream.geo._evidence import haversine_km
 from wiremap.stream.geo.geoparser import Geoparser
 
 __all__ = ["CrossValidation", "collect", "cross_validate", "fit_final"]
@@ -65,15 +66,25 @@ def collect(gp: Geoparser, corpora: dict[str, Path]) -> list[dict[str, Any]]:
     return docs
 
 
-def _fit(X: npt.NDArray[Any], y: npt.NDArray[Any]) -> tuple[Any, Any, Any]:
+def _fit(X: npt.NDArray[Any], y: npt.NDArray[Any], w: npt.NDArray[Any] | None = None
+         ) -> tuple[Any, Any, Any]:
     from sklearn.linear_model import LogisticRegression
 
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=C, max_iter=2000)
-    model.fit((X - mean) / scale, y)
+    model.fit((X - mean) / scale, y, sample_weight=w)
     return mean, scale, model
+
+
+def _weights(docs: list[dict[str, Any]]) -> npt.NDArray[Any]:
+    """Each corpus weighs the same in the fit, whatever its size: no one corpus's annotation
+    habits (what it marks, which point it gives a country) set the calibration for all news."""
+    corpus = [d["corpus"] for d in docs for _ in d["rows"]]
+    counts = {c: corpus.count(c) for c in set(corpus)}
+    w = np.array([len(corpus) / (len(counts) * counts[c]) for c in corpus], dtype=float)
+    return w
 
 
 def _predict(fitted: tuple[Any, Any, Any], X: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -125,12 +136,13 @@ def cross_validate(docs: list[dict[str, Any]], *, folds: int = 5) -> CrossValida
     from sklearn.model_selection import GroupKFold
 
     X, y, groups = _arrays(docs)
+    w = _weights(docs)
     n_gold_doc = np.array([d["n_gold"] for d in docs])
     conf = np.zeros(len(y))
     keep = np.zeros(len(y), dtype=bool)
     thresholds = []
     for train, test in GroupKFold(n_splits=folds).split(X, y, groups):
-        fitted = _fit(X[train], y[train])
+        fitted = _fit(X[train], y[train], w[train])
         thr = best_threshold(_predict(fitted, X[train]), y[train],
                              int(n_gold_doc[np.unique(groups[train])].sum()))
         thresholds.append(thr)
@@ -166,7 +178,7 @@ def write_predictions(docs: list[dict[str, Any]], cv: CrossValidation, corpus: s
 def fit_final(docs: list[dict[str, Any]], threshold: float) -> dict[str, Any]:
     """The shipped model: fitted on every document, with the folds' median threshold."""
     X, y, _groups = _arrays(docs)
-    mean, scale, model = _fit(X, y)
+    mean, scale, model = _fit(X, y, _weights(docs))
     return {
         "features": list(FEATURES),
         "mean": [round(float(v), 6) for v in mean],

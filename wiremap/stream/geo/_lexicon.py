@@ -22,6 +22,7 @@ __all__ = [
     "PLACE_NOUNS",
     "SHORT_FORMS",
     "STOP_CAPS",
+    "STREET_HEADS",
     "TITLES",
 ]
 
@@ -79,6 +80,13 @@ ORG_HEADS = _words(
 
 #: A place name followed by one of these is part of another kind of name ("Moscow Standard Time").
 NON_PLACE_HEADS = _words("time standard daylight")
+
+#: Capitalised right after a place name, these make it a street, road, river or venue named
+#: after the place ("Memphis Street", "Illinois Route 159", "Naugatuck River", "Cairo Stadium").
+STREET_HEADS = _words(
+    """street road avenue ave boulevard blvd drive lane highway hwy route parkway pkwy pike
+    turnpike expressway freeway river creek stadium arena"""
+)
 
 #: Names of institutions that news uses for the institution, not the place ("the White House said").
 INSTITUTIONS = frozenset({

@@ -29,6 +29,7 @@ from wiremap.stream.geo._lexicon import (
     PLACE_NOUNS,
     SHORT_FORMS,
     STOP_CAPS,
+    STREET_HEADS,
     TITLES,
 )
 from wiremap.stream.geo._phrases import (
@@ -53,6 +54,18 @@ _HINT_KEYS: dict[str, tuple[str, ...]] = {
     "admin2": ("county", "parish", "district"),
     "airport": ("airport", "international airport"),
 }
+#: Place-type words that, in lower case, say the kind but are no part of the name ("the
+#: Knoxville area", "New York state", "Fargo city"); "Kursk region" keeps its word, as the desk
+#: writes Russian and Ukrainian oblasts.
+_HINT_ONLY = frozenset({"area", "state", "city", "town"})
+#: After a place-type word, the start of a longer name or a compound noun: the type word
+#: modifies what follows ("Kentucky State Police", "Greer City Hall", "Fargo city council"),
+#: so the place name ends before it.
+_MODIFIER_AFTER = re.compile(
+    r" (?:[A-Z][a-z]|(?:hall|halls|council|councils|centre|centres|center|centers|limits|"
+    r"administrator|manager|officials?|government|line|lines|police|court|school|schools|"
+    r"university|college|hospital|department|attorney|officer|officers)\b)")
+_WATER_HILL = frozenset({"lake", "mount", "mt"})
 #: Lower-case words the rules look at; every other lower-case word is skipped by the tokenizer.
 _KEEP = frozenset(
     CONNECTORS | set(KIND_SUFFIX) | set(PLURAL_HINT) | LOCATIVE | TITLES | PERSON_AFTER
@@ -347,6 +360,11 @@ class Recognizer:
                 cands, aliases = self._usable(key, upper)
             else:
                 cands, aliases = [], []
+            if cands and length > 1 and last_t.key in KIND_SUFFIX and "preferred" not in aliases \
+                    and _MODIFIER_AFTER.match(text, last_t.end) is not None:
+                # "Illinois State Police", "Minnesota State Patrol": the typed alias of a place
+                # whose type word starts another name; the shorter n-gram is the place.
+                return None
             ap = AP_STATES.get(key) if length <= 2 else None
             if ap is not None and prv_same and prv is not None \
                     and text[prv.end : first_t.start] == ", " \
@@ -388,6 +406,11 @@ class Recognizer:
                 return None  # acronyms: "NATO", "CNN"
         if nxt is not None and nxt.cap and nxt.key in NON_PLACE_HEADS and nxt.sent == first_t.sent:
             return _consume(rest=True)
+        if nxt_same and nxt is not None and nxt.cap and nxt.key in STREET_HEADS:
+            return _consume(rest=True)
+        if prv_same and prv is not None and prv.cap and prv.key in _WATER_HILL \
+                and text[prv.end : first_t.start] == " ":
+            return _consume()  # "Lake Vermont", "Mount Hope": named after the place, elsewhere
         if prv_same and prv is not None and prv.key in TITLES and length == 1 and match != "area" \
                 and text[prv.end : first_t.start] in (" ", ". "):
             return _consume()
@@ -422,7 +445,7 @@ class Recognizer:
         first_t = toks[run[k]]
         last_i = run[k + length - 1]
         end = toks[last_i].end
-        if text[end : end + 1] == "." and (len(toks[last_i].text) <= 2 or match == "abbrev"):
+        if text[end : end + 1] == "." and (len(toks[last_i].text) == 1 or match == "abbrev"):
             end += 1  # "U.S.", "W.Va.", "Ind."
         hint: str | None = None
         if match == "name" and cands and "preferred" not in aliases:
@@ -435,7 +458,9 @@ class Recognizer:
                     and nt.key in KIND_SUFFIX and nt.key not in PLURAL_HINT:
                 hint = KIND_SUFFIX[nt.key]
                 suffix = nt.key
-                end = nt.end
+                if not (nt.key in _HINT_ONLY and nt.text.islower()) \
+                        and _MODIFIER_AFTER.match(text, nt.end) is None:
+                    end = nt.end
         # "the city of X", "the province of X".
         if hint is None and run[k] >= 2:
             p1, p2 = toks[run[k] - 1], toks[run[k] - 2]
@@ -482,6 +507,13 @@ class Recognizer:
             in_run=(k > 0 and toks[run[k - 1]].key not in CONNECTORS)
             or (k + length < len(run) and toks[run[k + length]].key not in CONNECTORS),
         )
+        for j in range(k + length, len(run)):
+            key_j = toks[run[j]].key
+            if key_j in CONNECTORS:
+                break
+            if key_j in ORG_HEADS:
+                mention.org_run = True
+                break
         if hint is not None:
             self._apply_hint(mention, hint, suffix)
         return mention

@@ -12,6 +12,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
+from wiremap.stream.geo._evidence import LOCAL_KINDS, evidence, haversine_km, neighbours
 from wiremap.stream.geo._types import GazetteerLike, Mention, PlaceLike, Resolved
 
 __all__ = ["Resolver", "haversine_km", "prior"]
@@ -31,13 +32,6 @@ _MAX_CANDS = 10
 _PASSES = 1
 _NEAR_DEG = _NEAR_KM / 111.0
 _MAX_BONUS = _W_COUNTRY + _W_ADMIN1 + _W_NEAR
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def prior(p: PlaceLike, hint: str | None) -> float:
@@ -286,7 +280,15 @@ class Resolver:
         ctx = ctx if ctx is not None else _Context(mentions, picks)
         top_cc = max(ctx.cc, key=ctx.cc.__getitem__) if ctx.cc else None
         top_share = ctx.cc[top_cc] / ctx.total if top_cc is not None else 0.0
+        top_a1 = max(ctx.a1, key=ctx.a1.__getitem__) if ctx.a1 else None
+        a1_total = sum(ctx.a1.values()) or 1.0
         n_mentions = max(1, len(mentions))
+        # Where the document's other local picks lie: a reading far from all of them is the
+        # usual shape of a wrong namesake ("Dublin" placed in Ireland in an Ohio story).
+        local = {(m.key, m.cands[q].lat, m.cands[q].lon) for m, q in zip(mentions, picks, strict=True)
+                 if q is not None and m.cands and m.match != "capital"
+                 and m.cands[q].kind in LOCAL_KINDS}
+        near_memo: dict[tuple[str, str], tuple[float, float]] = {}
         out: list[Resolved] = []
         for i, m in enumerate(mentions):
             p = picks[i]
@@ -300,8 +302,20 @@ class Resolver:
             chosen = scores[p]
             second = max(scores[:p] + scores[p + 1 :], default=None)
             place = m.cands[p]
-            extras = _evidence(m.cands, scores, p, place, top_cc, top_share,
+            extras = evidence(m.cands, scores, p, place, top_cc, top_share,
                                len(groups.get(m.key, ())) / n_mentions)
+            if place.admin1 is not None and place.kind != "country":
+                own = ctx.own_a1.get(m.key, {}).get(place.admin1, 0.0)
+                extras["a1_share"] = max(0.0, ctx.a1.get(place.admin1, 0.0) - own) / a1_total
+                extras["dominant_a1"] = float(place.admin1 == top_a1)
+            memo_key = (m.key, place.id)
+            hit = near_memo.get(memo_key)
+            if hit is None:
+                hit = near_memo[memo_key] = neighbours(
+                    place, extras.pop("_rival", None), m.key, local)
+            else:
+                extras.pop("_rival", None)
+            extras["neighbour_km"], extras["rival_closer"] = hit
             with_ = near[p]
             if with_ is None and coh[p] > 0:
                 for j, o in enumerate(mentions):
@@ -329,41 +343,6 @@ class Resolver:
                 )
             )
         return out
-
-
-_RIVAL_GAP = 4.0
-_BIG = 10_000
-
-
-def _evidence(cands: list[PlaceLike], scores: list[float], p: int, place: PlaceLike,
-              top_cc: str | None, top_share: float, freq: float) -> dict[str, float]:
-    """What the confidence model needs beyond the pick: how far the nearest-scoring rival
-    reading lies (a rival within 161 km cannot make the pick wrong), how many sizeable places
-    share the name, and how strongly the document leans to the pick's country."""
-    chosen = scores[p]
-    rival_km = 0.0
-    rival_far = 0.0
-    best_rival = None
-    for j, s in enumerate(scores):
-        if j == p or chosen - s > _RIVAL_GAP:
-            continue
-        c = cands[j]
-        d = haversine_km(place.lat, place.lon, c.lat, c.lon)
-        if d > 161.0:
-            rival_far = 1.0
-        if best_rival is None or s > best_rival:
-            best_rival, rival_km = s, d
-    big = sum(1 for c in cands if c.population >= _BIG or c.kind in ("country", "admin1"))
-    most_pop = max(c.population for c in cands)
-    return {
-        "rival_far": rival_far,
-        "rival_km": math.log10(1.0 + rival_km) / 4.0,
-        "namesakes_big": math.log1p(big),
-        "dominant_cc": float(place.country == top_cc),
-        "top_share": top_share,
-        "mention_share": freq,
-        "most_populous": float(place.population >= most_pop),
-    }
 
 
 def _argmax(xs: list[float]) -> int | None:

@@ -82,6 +82,7 @@ class Mention:
     in_run: bool = False  # part of a longer capitalised name ("Superior Court")
     n_found: int = 0  # candidates before a place-type word narrowed them
     in_list: bool = False  # one of a coordinated list of names ("Kursk, Belgorod and Rostov")
+    org_run: bool = False  # its capitalised run ends in an organisation word ("Columbia University")
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ from wiremap.errors import GeoError
 from wiremap.stream.geo._claims import claim_status, has_event, role_of
 from wiremap.stream.geo._confidence import ConfidenceModel, features
 from wiremap.stream.geo._describe import precision_of, reason_of
+from wiremap.stream.geo._person import is_person_name, person_keys, warm_person_names
 from wiremap.stream.geo._recognize import Recognizer
 from wiremap.stream.geo._resolve import Resolver
 from wiremap.stream.geo._text import Doc
@@ -87,6 +88,7 @@ class Geoparser:
         gp = cls(gaz, model=ConfidenceModel.load(model_path),
                  min_confidence=min_confidence, demonyms=demonyms)
         gp._recognizer.warm()
+        warm_person_names()
         return gp
 
     def analyse(self, text: str, *, source: str | None = None
@@ -103,8 +105,10 @@ class Geoparser:
         resolved = self._resolver.resolve(mentions, source_cc=source_country(source))
         out = []
         predict = self.model.predict
+        people = person_keys(doc, {k for r in resolved if r.mention.ntok == 1
+                                   and is_person_name(k := r.mention.key)})
         for r in resolved:
-            x = features(r)
+            x = features(r, people)
             if r.mention.match == "capital":
                 # Annotated corpora do not mark "the capital", so the model never saw one: its
                 # confidence is how clearly one country leads the document.
