@@ -9,7 +9,8 @@ never saw it; the corpora's own score.py scores those predictions. Speed: docume
 of `Geoparser.parse` on one core (the process is pinned to one CPU where the OS allows), as
 CPU time and wall time, median of --runs passes over the same documents after a first pass
 (reported too: the memo tables start empty, as for a live stream's new names); load time of
-`Geoparser.load()` in a fresh process.
+`Geoparser.load()` in a fresh process; and `Geoparser.locate` over the worker benchmark's
+5,000 synthetic ~2 KB items (benchmarks/_worker.py), CPU items/s on the same core.
 """
 
 from __future__ import annotations
@@ -72,10 +73,32 @@ def speed(runs: int) -> dict[str, Any]:
             gp.parse(t)
         cpu.append(len(texts) / (time.process_time() - c0))
         wall.append(len(texts) / (time.perf_counter() - w0))
-    return {"docs": len(texts), "avg_kb": sum(len(t.encode()) for t in texts) / len(texts) / 1024,
-            "docs_per_s_cpu": statistics.median(cpu), "docs_per_s_wall": statistics.median(wall),
-            "docs_per_s_cpu_first_pass": first,
-            "runs": runs}
+    out = {"docs": len(texts), "avg_kb": sum(len(t.encode()) for t in texts) / len(texts) / 1024,
+           "docs_per_s_cpu": statistics.median(cpu), "docs_per_s_wall": statistics.median(wall),
+           "docs_per_s_cpu_first_pass": first,
+           "runs": runs}
+    out.update(worker_items_speed(gp, runs))
+    return out
+
+
+def worker_items_speed(gp: Any, runs: int, n: int = 5000) -> dict[str, float]:
+    """``Geoparser.locate`` over the worker benchmark's items (``bench_worker``'s "Geoparser
+    alone" figure, there in wall time on an unpinned process): CPU items/s, median of passes."""
+    from benchmarks._worker import items
+
+    batch = items(n, prefix="geo", body_bytes=1650)
+    c0 = time.process_time()
+    for item in batch:
+        gp.locate(item)
+    first = n / (time.process_time() - c0)
+    cpu = []
+    for _ in range(runs):
+        c0 = time.process_time()
+        for item in batch:
+            gp.locate(item)
+        cpu.append(n / (time.process_time() - c0))
+    return {"worker_items_per_s_cpu": statistics.median(cpu),
+            "worker_items_per_s_cpu_first_pass": first}
 
 
 def accuracy(folds: int) -> dict[str, Any]:
@@ -121,7 +144,8 @@ def main() -> None:
     sp = result["speed"]
     print(f"speed: {sp['docs_per_s_cpu']:.0f} docs/s (CPU), {sp['docs_per_s_wall']:.0f} docs/s (wall)"
           f" on {sp['docs']} docs of {sp['avg_kb']:.1f} KB; first pass "
-          f"{sp['docs_per_s_cpu_first_pass']:.0f} docs/s (CPU); load {result['load']['load_s']:.2f} s")
+          f"{sp['docs_per_s_cpu_first_pass']:.0f} docs/s (CPU); load {result['load']['load_s']:.2f} s;"
+          f" worker items {sp['worker_items_per_s_cpu']:.0f}/s (CPU)")
 
 
 if __name__ == "__main__":

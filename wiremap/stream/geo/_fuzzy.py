@@ -20,33 +20,37 @@ _TYPE_TAIL = re.compile(r"\s+(?:international\s+airport|airport|oblast|krai|regi
 
 
 class FuzzyIndex:
-    """Single-word keys indexed by their first and last three letters; built lazily.
+    """Single-word keys indexed by their first and last three letters and their length; built
+    lazily.
 
     One edit of a word of six or more letters leaves either its first three letters or its
-    last three intact (an edit at position 0 is not allowed: the first letter is kept), so a
-    query compares (in rapidfuzz's C++) only the keys of those two small buckets. Building
-    is two appends per key, not a deletion dictionary."""
+    last three intact (an edit at position 0 is not allowed: the first letter is kept), and
+    changes its length by at most one, so a query compares (in rapidfuzz's C++) only the keys
+    of six small buckets. Building is two appends per key, not a deletion dictionary."""
 
     def __init__(self, gazetteer: GazetteerLike) -> None:
         self._gaz = gazetteer
-        self._index: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
+        self._index: tuple[dict[tuple[str, int], list[str]],
+                           dict[tuple[str, int], list[str]]] | None = None
 
     @property
-    def index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    def index(self) -> tuple[dict[tuple[str, int], list[str]], dict[tuple[str, int], list[str]]]:
         if self._index is None:
             self._index = self._build()
         return self._index
 
-    def _build(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    def _build(self) -> tuple[dict[tuple[str, int], list[str]],
+                              dict[tuple[str, int], list[str]]]:
         prominent = getattr(self._gaz, "prominent_keys", None)
         raw = list(prominent(_MIN_POP)) if prominent is not None else self._from_places()
         keys = sorted({k for k in raw if len(k) >= FUZZY_MIN_LEN - 1 and " " not in k
                        and k.isalpha()})
-        heads: dict[str, list[str]] = {}
-        tails: dict[str, list[str]] = {}
+        heads: dict[tuple[str, int], list[str]] = {}
+        tails: dict[tuple[str, int], list[str]] = {}
         for key in keys:
-            heads.setdefault(key[:3], []).append(key)
-            tails.setdefault(key[0] + key[-3:], []).append(key)
+            n = len(key)
+            heads.setdefault((key[:3], n), []).append(key)
+            tails.setdefault((key[0] + key[-3:], n), []).append(key)
         return heads, tails
 
     def _from_places(self) -> list[str]:
@@ -79,8 +83,9 @@ class FuzzyIndex:
         if n < FUZZY_MIN_LEN:
             return None
         heads, tails = self.index
-        pool = [k for k in (*heads.get(word[:3], ()), *tails.get(word[0] + word[-3:], ()))
-                if abs(len(k) - n) <= 1 and k != word]
+        head, tail = word[:3], word[0] + word[-3:]
+        pool = [k for m in (n - 1, n, n + 1)
+                for k in (*heads.get((head, m), ()), *tails.get((tail, m), ())) if k != word]
         best: tuple[int, str] | None = None
         for k, _dist, _i in process.extract(word, pool, scorer=Levenshtein.distance,
                                             score_cutoff=1, limit=None):

@@ -18,6 +18,7 @@ _CAPITAL = re.compile(
 )
 OUTSIDE = re.compile(r"\b(?:outside|near|around|outskirts\s+of|suburbs\s+of|vicinity\s+of|"
                      r"(?:north|south|east|west)\s+of)\s*(?:the\s+)?$")
+_TAIL = re.compile(r"\s+([A-Za-z]+)")
 _LIST_GAP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 PLURAL_HINT = {"regions": "admin1", "oblasts": "admin1", "provinces": "admin1",
                "airports": "airport", "counties": "admin2", "states": "admin1", "cities": "city"}
@@ -66,7 +67,7 @@ def spread_list_hints(doc: Doc, mentions: list[Mention],
             for m in g:
                 m.in_list = True
         hint = None
-        tail = re.match(r"\s+([A-Za-z]+)", text[g[-1].end : g[-1].end + 20])
+        tail = _TAIL.match(text[g[-1].end : g[-1].end + 20])
         if tail and tail.group(1).lower() in PLURAL_HINT:
             hint = PLURAL_HINT[tail.group(1).lower()]
         chunk = text[max(0, g[0].start - 30) : g[0].start]

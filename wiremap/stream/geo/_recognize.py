@@ -48,6 +48,10 @@ _MAX_NGRAM = 6
 _CACHE_SIZE = 200_000
 _AVIATION = re.compile(r"(?=[aflprt])\b(airports?|flights?|runways?|airlines?|aircraft|planes?|"
                        r"landed|takeoff|take-off|terminal|aviation|airspace)\b")
+#: Substrings every _AVIATION match contains: most documents hold none, and ``in`` is cheaper
+#: than the regex scan.
+_AVIATION_NEEDS = ("airport", "flight", "runway", "airline", "aircraft", "plane", "landed",
+                   "takeoff", "take-off", "terminal", "aviation", "airspace")
 _AGE_AFTER = re.compile(r"\s*,\s*\d{1,3}\s*,")
 _HINT_KEYS: dict[str, tuple[str, ...]] = {
     "admin1": ("oblast", "region", "province", "krai", "state", "governorate"),
@@ -94,9 +98,9 @@ class Recognizer:
         self._fuzzy = FuzzyIndex(gazetteer) if fuzzy else None
         self._fuzzy_memo: dict[str, tuple[str, int] | None] = {}
         self._usable_memo: dict[tuple[str, bool], tuple[tuple[PlaceLike, ...], tuple[str, ...]]] = {}
-        # Capitalised words that name no place in any context ("The", "Thursday"): a run of
-        # one such word is skipped without the rule chain.
-        self._dead: set[str] = set()
+        # Whether a capitalised word names no place in any context ("The", "Thursday"): such a
+        # word is skipped without the rule chain (memo of _is_dead).
+        self._dead: dict[str, bool] = {}
         self._special = frozenset(
             INSTITUTIONS | set(CONTINENTS) | set(DEMONYMS) | set(SHORT_FORMS) | set(AP_STATES)
         )
@@ -158,6 +162,12 @@ class Recognizer:
         return (len(key) < FUZZY_MIN_LEN or key in STOP_CAPS or key in COMMON_WORDS
                 or key in GIVEN_NAMES or self.fuzzy(key) is None)
 
+    def _dead_key(self, key: str) -> bool:
+        if len(self._dead) >= _CACHE_SIZE:
+            self._dead.clear()
+        hit = self._dead[key] = self._is_dead(key)
+        return hit
+
     # -- main entry ------------------------------------------------------------------------
 
     def tokenize(self, text: str) -> Doc:
@@ -170,10 +180,11 @@ class Recognizer:
         lower = doc.lower
         mentions: list[Mention] = []
         persons: set[str] = set()
-        aviation_sents = {doc.sentence_of(m.start()) for m in _AVIATION.finditer(lower)}
+        aviation_sents = {doc.sentence_of(m.start()) for m in _AVIATION.finditer(lower)} \
+            if _has_any(lower, _AVIATION_NEEDS) else set()
         lookup = self._gaz.lookup
         areas = self._areas
-        dead = self._dead
+        dead_get = self._dead.get
 
         i = 0
         while i < n:
@@ -203,13 +214,10 @@ class Recognizer:
                 run.pop()
             if len(run) == 1:
                 key = t.key
-                if key in dead:
-                    i = j if j > i else i + 1
-                    continue
-                if self._is_dead(key):
-                    if len(dead) >= _CACHE_SIZE:
-                        dead.clear()
-                    dead.add(key)
+                dead = dead_get(key)
+                if dead is None:
+                    dead = self._dead_key(key)
+                if dead:
                     i = j if j > i else i + 1
                     continue
             self._scan_run(doc, run, mentions, persons, aviation_sents, demonyms,
@@ -243,6 +251,9 @@ class Recognizer:
         text = doc.text
         m = len(run)
         keys = [toks[x].key for x in run]
+        special = self._special
+        cache_get = self._cache.get
+        dead_get = self._dead.get
         k = 0
         while k < m:
             ti = run[k]
@@ -266,8 +277,17 @@ class Recognizer:
                 if toks[last].key in CONNECTORS and not toks[last].cap:
                     continue
                 key = " ".join(keys[k : k + length])
+                if length > 1:
+                    if key not in special:
+                        hit = cache_get(key)
+                        if hit is not None and not hit[0]:
+                            continue  # a known miss: the common case for multi-word n-grams
+                elif dead_get(key):
+                    continue  # _match gives None for it in any context, and it is no title
                 mention = self._match(doc, run, k, length, key, aviation_sents,
                                       demonyms, areas)
+                if mention is None and length == 1 and dead_get(key) is None:
+                    self._dead_key(key)
                 if mention is not None:
                     if mention.cands:
                         out.append(mention)
@@ -533,6 +553,10 @@ class Recognizer:
                 m.cands = [c for c, _ in sel]
                 m.aliases = ["typed" if a == "stripped" else a for _, a in sel]
                 return
+
+
+def _has_any(text: str, parts: tuple[str, ...]) -> bool:
+    return any(map(text.__contains__, parts))
 
 
 def _consume(*, rest: bool = False) -> Mention:

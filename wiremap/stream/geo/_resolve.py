@@ -108,8 +108,9 @@ class _Context:
 
     def scores(self, m: Mention, base: list[float]
                ) -> tuple[list[float], list[float], list[str | None]]:
-        own_cc = self.own_cc.get(m.key, {})
-        own_a1 = self.own_a1.get(m.key, {})
+        mkey = m.key
+        own_cc = self.own_cc.get(mkey, {})
+        own_a1 = self.own_a1.get(mkey, {})
         total = self.total - sum(own_cc.values())
         total = total if total > 0 else 1.0
         points = self.points
@@ -117,28 +118,35 @@ class _Context:
         coh: list[float] = []
         near: list[str | None] = []
         memo = self.memo
+        memo_get = memo.get
+        cc_get, a1_get = self.cc.get, self.a1.get
+        own_cc_get, own_a1_get = own_cc.get, own_a1.get
+        lats, by_lat = self.lats, self.by_lat
         for c, b in zip(m.cands, base, strict=True):
-            hit = memo.get((m.key, c.id))
+            cid = c.id
+            hit = memo_get((mkey, cid))
             if hit is not None:
                 scores.append(b + hit[0])
                 coh.append(hit[1])
                 near.append(hit[2])
                 continue
-            share = (self.cc.get(c.country, 0.0) - own_cc.get(c.country, 0.0)) / total \
-                if c.country else 0.0
+            cc0 = c.country
+            kind = c.kind
+            share = (cc_get(cc0, 0.0) - own_cc_get(cc0, 0.0)) / total if cc0 else 0.0
             a1s = 0.0
-            if c.admin1 and c.kind != "country":
-                a1s = (self.a1.get(c.admin1, 0.0) - own_a1.get(c.admin1, 0.0)) / total
+            if c.admin1 and kind != "country":
+                a1s = (a1_get(c.admin1, 0.0) - own_a1_get(c.admin1, 0.0)) / total
             close: str | None = None
-            if c.kind not in ("country", "continent") and points:
-                clat, clon, cid, cc0 = c.lat, c.lon, c.id, c.country
-                lo = bisect_left(self.lats, clat - _NEAR_DEG - 1e-6)
-                hi = bisect_right(self.lats, clat + _NEAR_DEG + 1e-6, lo)
-                band = sorted(self.by_lat[lo:hi]) if hi - lo > 1 else self.by_lat[lo:hi]
-                lon_lim = _NEAR_DEG / max(0.2, math.cos(math.radians(clat)))
+            if kind != "country" and kind != "continent" and points:
+                clat, clon = c.lat, c.lon
+                lo = bisect_left(lats, clat - _NEAR_DEG - 1e-6)
+                hi = bisect_right(lats, clat + _NEAR_DEG + 1e-6, lo)
+                band = sorted(by_lat[lo:hi]) if hi - lo > 1 else by_lat[lo:hi]
+                cos_lat = math.cos(math.radians(clat))
+                lon_lim = _NEAR_DEG / (cos_lat if cos_lat > 0.2 else 0.2)
                 for i in band:
                     key, pid, lat, lon, text, cc = points[i]
-                    if key != m.key and -_NEAR_DEG < lat - clat < _NEAR_DEG \
+                    if key != mkey and -_NEAR_DEG < lat - clat < _NEAR_DEG \
                             and -lon_lim < lon - clon < lon_lim \
                             and pid != cid and (close is None or cc == cc0) and \
                             haversine_km(lat, lon, clat, clon) < _NEAR_KM:
@@ -146,7 +154,7 @@ class _Context:
                         if cc == cc0:
                             break
             bonus = _W_COUNTRY * share + _W_ADMIN1 * a1s + (_W_NEAR if close else 0.0)
-            memo[(m.key, c.id)] = (bonus, share, close)
+            memo[(mkey, cid)] = (bonus, share, close)
             scores.append(b + bonus)
             coh.append(share)
             near.append(close)

@@ -19,6 +19,14 @@ def _words(s: str) -> frozenset[str]:
 
 
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+#: A letter or digit outside ASCII. Text without one (curly quotes and dashes allowed) has
+#: the same words under the ASCII pattern as under the Unicode one.
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
+# The same words in text whose letters are all ASCII (2x faster), and those of them that start
+# with a capital.
+_LONG_WORD_ASCII = re.compile(r"[a-zA-Z]{4,}", re.ASCII)
+# (The capital first, then the look-behind: the engine then scans for [A-Z] in C.)
+_CAP_WORD_ASCII = re.compile(r"[A-Z](?<![a-zA-Z][A-Z])[a-zA-Z]{3,}", re.ASCII)
 _NONWORD = re.compile(r"[\W_]+")
 # A sentence ends at . ! ? (not after a known abbreviation or an initial) or at a line break.
 _SENT_END = re.compile(r"[.!?]([\"'”’)]*\s+)|\n+")  # group 1: the break after . ! ?
@@ -28,6 +36,8 @@ _ABBREV = _words(
     "ga ala ariz ark calif colo conn del fla ill ind kan ky la md mass mich minn miss mo mont "
     "neb nev okla ore pa tenn tex va vt wash wis wyo n.y n.j n.c s.c w.va"
 )
+
+_ABBREV_MAX = max(map(len, _ABBREV))
 
 
 def key_of(s: str) -> str:
@@ -72,9 +82,19 @@ class Doc:
         hit = self._titlecase.get(idx)
         if hit is None:
             s0, s1 = self.sentence_span(idx)
-            words = _LONG_WORD.findall(self.text, s0, s1)
-            caps = sum(1 for w in words if w[0].isupper())
-            hit = len(words) >= 4 and caps / len(words) > 0.7
+            sentence = self.text[s0:s1]
+            if sentence.isascii() or _NON_ASCII_WORD.search(sentence) is None:
+                # Counted in C; fewer than 3 capitalised words can never be > 70 % of >= 4.
+                caps = len(_CAP_WORD_ASCII.findall(sentence))
+                if caps < 3:
+                    hit = False
+                else:
+                    n = len(_LONG_WORD_ASCII.findall(sentence))
+                    hit = n >= 4 and caps / n > 0.7
+            else:
+                words = _LONG_WORD.findall(sentence)
+                caps = sum(1 for w in words if w[0].isupper())
+                hit = len(words) >= 4 and caps / len(words) > 0.7
             self._titlecase[idx] = hit
         return hit
 
@@ -86,9 +106,32 @@ class Doc:
         return self.sent_starts[idx], end
 
 
+def _sentence_ends(text: str) -> list[re.Match[str]]:
+    """``_SENT_END.finditer(text)``, found faster: a match can only start at one of . ! ? or a
+    line break, which ``str.find`` locates in C; the pattern is tried only there."""
+    cands: list[int] = []
+    find = text.find
+    for ch in ".!?\n":
+        i = find(ch)
+        while i >= 0:
+            cands.append(i)
+            i = find(ch, i + 1)
+    cands.sort()
+    out: list[re.Match[str]] = []
+    match = _SENT_END.match
+    last = 0
+    for p in cands:
+        if p >= last:
+            m = match(text, p)
+            if m is not None:
+                out.append(m)
+                last = m.end()
+    return out
+
+
 def _sentence_starts(text: str) -> list[int]:
     starts = [0]
-    for m in _SENT_END.finditer(text):
+    for m in _sentence_ends(text):
         gap = m.group(1)
         if gap is not None and gap[0] != "\n":
             # Do not split after an abbreviation ("Mr.", "U.S.") or a single initial.
@@ -96,7 +139,9 @@ def _sentence_starts(text: str) -> list[int]:
             while j > 0 and text[j - 1] in "\"'”’).!?":
                 j -= 1
             k = j
-            while k > 0 and (text[k - 1].isalpha() or text[k - 1] == "."):
+            # No further back than the longest abbreviation: a longer word is none.
+            stop = max(0, j - _ABBREV_MAX - 1)
+            while k > stop and (text[k - 1].isalpha() or text[k - 1] == "."):
                 k -= 1
             word = text[k:j].lower()
             if word in _ABBREV or len(word) == 1:
@@ -121,18 +166,19 @@ def tokenize(text: str, keep: frozenset[str] = frozenset()) -> Doc:
     cur_sent = -1
     append = tokens.append
     first_re = _FIRST.fullmatch
-    for m in _candidate_pattern(keep).finditer(text):
+    cache = _WORD_INFO.get(keep)
+    if cache is None:
+        cache = _WORD_INFO[keep] = {}
+    info_of = cache.get
+    ascii_words = text.isascii() or _NON_ASCII_WORD.search(text) is None
+    for m in _candidate_pattern(keep, ascii_words).finditer(text):
         w = m.group()
-        if w[0].isupper():
-            cap = True
-            lw = w.lower() if w.isascii() else key_of(w)
-            upper = len(w) > 1 and w.isupper()
-        elif w in keep:
-            cap = upper = False
-            lw = w
-        else:
+        info = info_of(w)
+        if info is None:
+            info = _word_info(w, keep, cache)
+        if info is _SKIP:
             continue  # a lower-case non-ASCII word
-        s = m.start()
+        s, e = m.span()
         while s >= nxt:
             si += 1
             nxt = sent_starts[si + 1] if si + 1 < n_sent else len(text) + 1
@@ -142,26 +188,56 @@ def tokenize(text: str, keep: frozenset[str] = frozenset()) -> Doc:
             cur_sent = si
         else:
             first = False
-        append(Token(s, m.end(), w, lw, cap, upper, si, first))
+        append(Token(s, e, w, info[0], info[1], info[2], si, first))
     return Doc(text, tokens, sent_starts)
 
 
-_PATTERNS: dict[frozenset[str], re.Pattern[str]] = {}
+#: Per keep set, per distinct word: (key, capitalised, all caps), or _SKIP. Words repeat
+#: across documents, so this saves the case tests and the key per token.
+_WORD_INFO: dict[frozenset[str], dict[str, tuple[str, bool, bool]]] = {}
+_SKIP = ("", False, False)
+_WORD_INFO_MAX = 200_000
 
 
-def _candidate_pattern(keep: frozenset[str]) -> re.Pattern[str]:
+def _word_info(w: str, keep: frozenset[str], cache: dict[str, tuple[str, bool, bool]]
+               ) -> tuple[str, bool, bool]:
+    if w[0].isupper():
+        info = (w.lower() if w.isascii() else key_of(w), True, len(w) > 1 and w.isupper())
+    elif w in keep:
+        info = (w, False, False)
+    else:
+        info = _SKIP
+    if len(cache) >= _WORD_INFO_MAX:
+        cache.clear()
+    cache[w] = info
+    return info
+
+
+_PATTERNS: dict[frozenset[str], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _candidate_pattern(keep: frozenset[str], ascii_text: bool = False) -> re.Pattern[str]:
     """A word that starts with an upper-case letter (or any non-ASCII letter, checked after),
-    or one of the lower-case words in ``keep``: the regex engine skips every other word."""
-    pat = _PATTERNS.get(keep)
-    if pat is None:
+    or one of the lower-case words in ``keep``: the regex engine skips every other word.
+    ``ascii_text``: the same pattern, with ASCII classes (faster), for text whose letters and
+    digits are all ASCII."""
+    pats = _PATTERNS.get(keep)
+    if pats is None:
         words = _trie(sorted(keep))
         # The keep words first, behind a one-class guard on their first letters: far cheaper
         # per text position than trying the capitalised-word class and every branch.
         first = re.escape("".join(sorted({w[0] for w in keep})))
         alt = f"(?=[{first}]){words}|" if words else ""
-        pat = re.compile(rf"(?<![^\W_])(?:{alt}[^\W\d_a-z][^\W_]*)(?![^\W_])")
-        _PATTERNS[keep] = pat
-    return pat
+        # On ASCII text [^\W_] is [A-Za-z0-9] and [^\W\d_a-z] is [A-Z]; the two branches
+        # start with different letters, so trying the capitalised one first changes no match.
+        tail = f"|(?=[{first}]){words}" if words else ""
+        pats = _PATTERNS[keep] = (
+            re.compile(rf"(?<![^\W_])(?:{alt}[^\W\d_a-z][^\W_]*)(?![^\W_])"),
+            re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9]*{tail})(?![A-Za-z0-9])", re.ASCII),
+        )
+    return pats[1] if ascii_text else pats[0]
+
+
 _FIRST = re.compile(r"[\s\"'“‘(\[*\-–—]*")
 
 

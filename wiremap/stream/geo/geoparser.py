@@ -7,7 +7,7 @@ from pathlib import Path
 
 from wiremap.contracts import ClaimStatus, Placement, WireItem
 from wiremap.errors import GeoError
-from wiremap.stream.geo._claims import claim_status, has_event, role_of
+from wiremap.stream.geo._claims import role_of, sentence_cues
 from wiremap.stream.geo._confidence import ConfidenceModel, features
 from wiremap.stream.geo._describe import precision_of, reason_of
 from wiremap.stream.geo._person import is_person_name, person_keys, warm_person_names
@@ -141,7 +141,7 @@ class Geoparser:
             if sent is None:
                 s0, s1 = doc.sentence_span(m.sent)
                 sentence = text[s0:s1]
-                sent = (sentence, s0, claim_status(sentence), has_event(sentence))
+                sent = (sentence, s0, *sentence_cues(sentence))
                 doc_sents[m.sent] = sent
             precision, radius = precision_of(r)
             p = r.place
