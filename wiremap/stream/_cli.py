@@ -24,7 +24,8 @@ __all__ = ["worker"]
     "--geo-processes",
     type=click.IntRange(min=0),
     default=None,
-    help="Processes that run the geoparser (0: a thread of the worker). Default: cores - 1, at least 1.",
+    help="Processes that run the geoparser (0: a thread of the worker); while they are all busy "
+    "and items wait, the worker parses some too. Default: cores - 1, at least 1.",
 )
 def worker(loglevel: str, geo_processes: int | None) -> None:
     """Dedupe, group into stories, geolocate and roll up wire.items (see `wiremap.stream.app`).

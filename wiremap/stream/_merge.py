@@ -33,7 +33,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from wiremap.contracts import Rejected
 from wiremap.stream._stages import MAX_RECORD_BYTES, content_key, dedupe_records
-from wiremap.stream._wire import dumps, event_ts, loads
+from wiremap.stream._wire import event_ts, loads, stories_record
 from wiremap.stream.dedupe import DedupeIndex
 
 __all__ = ["MergeQueue", "Merger"]
@@ -137,8 +137,8 @@ class Merger:
             self.ids.check(item["id"], at, ts)
             self.contents.check(content_key(item["headline"], item.get("body", "")), at, ts)
 
-    def process(self, records: list[Record]) -> tuple[list[list[Any]], list[Rejected]]:
-        """Released records → kept rows ``[origin, item]`` (in order) and rejects."""
+    def process(self, records: list[Record]) -> tuple[list[bytes], list[Rejected]]:
+        """Released records → kept rows ``[origin, item]`` (serialized, in order) and rejects."""
         kept, rejected = dedupe_records(records, self.ids, self.contents, topic=self.items_topic)
         for partition, offset, _ in records:
             self.resume[partition] = offset + 1
@@ -210,7 +210,7 @@ class Merger:
         exactly the records processed up to its last row (and any dropped after them).
         """
         chunk: list[bytes] = []  # rows, each serialized once
-        size = 0
+        size = 64
         futures = []
         for record in released:
             kept, rejected = self.process([record])
@@ -218,21 +218,19 @@ class Merger:
                 log.warning("rejected %s: %s", reject.reason, reject.message)
                 await self.on_reject(reject)
             for row in kept:
-                encoded = dumps(row)
-                if chunk and size + len(encoded) > MAX_RECORD_BYTES:
+                if chunk and size + len(row) > MAX_RECORD_BYTES:
                     futures.append(await self._send(producer, chunk, before=record))
-                    chunk, size = [], 0
-                chunk.append(encoded)
-                size += len(encoded) + 1
+                    chunk, size = [], 64
+                chunk.append(row)
+                size += len(row) + 2
         futures.append(await self._send(producer, chunk))
         await asyncio.gather(*futures)
 
     async def _send(
         self, producer: AIOKafkaProducer, rows: list[bytes], before: Record | None = None
     ) -> Any:
-        """One ``-stories`` record: ``{"rows": [...], "pos": [...]}`` from pre-serialized rows."""
+        """One ``-stories`` record (``_wire.stories_record``) from pre-serialized rows."""
         pos = list(self.resume)
         if before is not None:  # the record being processed is not covered yet
             pos[before[0]] = before[1]
-        value = b'{"rows":[' + b",".join(rows) + b'],"pos":' + dumps(pos) + b"}"
-        return await producer.send(self.stories_topic, value=value, partition=0)
+        return await producer.send(self.stories_topic, value=stories_record(rows, pos), partition=0)

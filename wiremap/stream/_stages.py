@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from wiremap.contracts import LocatedReport, Origin, Rejected, WireItem
 from wiremap.contracts import ReasonCode as RC
 from wiremap.stream._sequence import Sequenced
-from wiremap.stream._wire import dumps, group_by_partition
+from wiremap.stream._wire import dumps, group_by_partition, join_rows, loads
 from wiremap.stream.dedupe import DedupeIndex
 from wiremap.stream.locate import Locator, RegionNames, region_events_of
 from wiremap.stream.rollup import RegionEvent
@@ -53,13 +53,14 @@ def dedupe_records(
     contents: DedupeIndex,
     *,
     topic: str,
-) -> tuple[list[list[Any]], list[Rejected]]:
+) -> tuple[list[bytes], list[Rejected]]:
     """wire.items records ``(partition, offset, value)`` → rows ``[origin, item]`` kept, rejects.
 
     A record is kept if it is the first (or a redelivery of the first) with its item id and
     with its normalized headline+body within the window; unreadable records are rejected.
+    Kept rows come serialized (the validated item in its canonical JSON), once.
     """
-    kept: list[list[Any]] = []
+    kept: list[bytes] = []
     rejected: list[Rejected] = []
     for partition, offset, value in records:
         try:
@@ -73,28 +74,35 @@ def dedupe_records(
         if ids.check(item.id, origin, ts) and contents.check(
             content_key(item.headline, item.body), origin, ts
         ):
-            kept.append([[partition, offset], item.model_dump(mode="json")])
+            kept.append(b"[[%d,%d]," % origin + item.__pydantic_serializer__.to_json(item) + b"]")
     return kept, rejected
 
 
-def sequenced_row(s: Sequenced) -> list[Any]:
+def sequenced_row(s: Sequenced, row: bytes) -> bytes:
+    """A ``-locate`` row, ``[seq, wm, story id, size, matched id, similarity, row]``.
+
+    ``row`` is the ``-stories`` row ``[origin, item]`` as it was read: passed on, not re-encoded.
+    """
     story = s.story
-    return [s.seq, s.wm, story.story_id, story.story_size, story.matched_id, story.similarity, s.item]
+    head = dumps([s.seq, s.wm, story.story_id, story.story_size, story.matched_id, story.similarity])
+    return head[:-1] + b"," + row + b"]"
 
 
 def locate_batch(
-    rows: Sequence[tuple[int, list[Any]]],
+    rows: Sequence[tuple[int, bytes]],
     locator: Locator,
     names: RegionNames,
     *,
     partitions: int,
     now: datetime | None = None,
 ) -> tuple[list[LocatedReport], dict[int, list[Any]]]:
-    """Rows ``(source partition, sequenced row)`` → reports and region events by partition."""
+    """Rows ``(source partition, serialized -locate row)`` → reports and region events by partition."""
     now = now or datetime.now(UTC)
     reports: list[LocatedReport] = []
     events: list[tuple[bytes, Any]] = []
-    for src, (seq, wm, story_id, size, matched, sim, data) in rows:
+    for src, raw in rows:
+        seq, wm, story_id, size, matched, sim, last = loads(raw)
+        data = last[1] if isinstance(last, list) else last  # rows written before [origin, item]
         item = WireItem.model_validate(data)
         placements = locator.locate(item)
         reports.append(
@@ -123,23 +131,23 @@ def locate_batch(
 
 
 def encode_chunks(rows: list[Any], limit: int = MAX_RECORD_BYTES) -> list[bytes]:
-    """Rows → JSON lists of them, each under ``limit`` bytes (one oversize row alone).
+    """Rows (serialized, or to serialize) → ``join_rows`` lists, each under ``limit`` bytes.
 
-    Each row is serialized once and the lists are joined from those bytes.
+    One oversize row goes alone. Each row is serialized at most once.
     """
     chunks: list[bytes] = []
     current: list[bytes] = []
-    size = 2
+    size = 4
     for row in rows:
-        encoded = dumps(row)
-        n = len(encoded) + 1
+        encoded = row if isinstance(row, bytes) else dumps(row)
+        n = len(encoded) + 2
         if current and size + n > limit:
-            chunks.append(b"[" + b",".join(current) + b"]")
-            current, size = [], 2
+            chunks.append(join_rows(current))
+            current, size = [], 4
         current.append(encoded)
         size += n
     if current:
-        chunks.append(b"[" + b",".join(current) + b"]")
+        chunks.append(join_rows(current))
     return chunks
 
 

@@ -8,13 +8,15 @@ Topology (N = settings.partitions; internal topics are prefixed with the app id)
     -stories (1)
       └─ stories:  StoryStage + seq numbers  (rebuilt by replay)           → -locate (N)
     -locate (N, routed by item id)
-      └─ locate:   Geoparser, in a thread    → reports.located (keyed by id)
+      └─ locate:   Geoparser, in a process pool (and here while it is full; ``_geopool``)
+                                             → reports.located (keyed by id)
                                              → -regions (N, routed by region)
     -regions (N)
       └─ rollup:   hour/day/total windows    table rollup (changelog)      → regions.counts
 
 Internal records are batches (see ``_wire``) and agents take their input in batches
-(``take_events``), so faust's per-record cost is paid per batch, not per item.
+(``take_events``), so faust's per-record cost is paid per batch, not per item. Rows sit
+one per line in those records, so a stage forwards an item's bytes without re-encoding.
 
 Why the merge comes first: dedupe winners and story ids depend on the order items are
 seen, and Kafka orders records only within a partition. Merging wire.items partitions by
@@ -46,16 +48,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import multiprocessing
-from collections.abc import AsyncIterator, Callable, Iterator, MutableMapping
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 
 import faust
 import mode
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from faust.serializers.codecs import json as json_codec
 
 from wiremap.broker import create_topics, ensure_topics, resolve_bootstrap
 from wiremap.contracts import Rejected
@@ -64,14 +64,13 @@ from wiremap.settings import Settings
 from wiremap.stream import _geopool, _stages
 from wiremap.stream._merge import Merger
 from wiremap.stream._sequence import StorySequencer
-from wiremap.stream._wire import dumps, group_by_partition, loads, route
-from wiremap.stream.locate import Locator, RegionNames, load_locator, load_region_names
+from wiremap.stream._tables import ChangelogBatch, RoutedTable
+from wiremap.stream._wire import group_by_partition, loads, route, split_rows, stories_rows
+from wiremap.stream.locate import Locator, RegionNames
 from wiremap.stream.rollup import RegionEvent, Rollup, to_region_count
 from wiremap.stream.stories import StoryStage
 
 __all__ = ["ensure_worker_topics", "make_app", "worker_topics"]
-
-Located = tuple[list[tuple[bytes, bytes]], dict[int, list[Any]]]  # reports, region rows
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +79,6 @@ BATCH = 1000
 WITHIN = 0.05
 #: Seconds the roll-up waits to fill a batch (counts lag by at most about this much).
 ROLLUP_WITHIN = 0.5
-#: Rows per geolocate call: small enough that writing one slice overlaps parsing the next.
-GEO_SLICE = 200
 _TOPIC_CONFIG = {"max.message.bytes": str(8 * 1024 * 1024)}
 
 
@@ -206,7 +203,7 @@ def make_app(
     str_keys: faust.Schema = faust.Schema(key_type=str, key_serializer="json", value_serializer="json")
 
     def table(name: str, schema: faust.Schema, router: Callable[[Any], int]) -> faust.Table:
-        made = _RoutedTable(
+        made = RoutedTable(
             app, name=name, beacon=app.tables.beacon, partitions=n, schema=schema, router=router
         )
         return cast(faust.Table, app.tables.add(made))
@@ -282,8 +279,10 @@ def make_app(
             out: list[tuple[bytes, Any]] = []
             for e in events:
                 sequencer = await _sequencer_at(e.message.offset)
-                for s in sequencer.process(e.message.offset, loads(e.value)["rows"]):
-                    out.append((s.item["id"].encode(), _stages.sequenced_row(s)))
+                raw = stories_rows(e.value)
+                done = sequencer.process(e.message.offset, [loads(row) for row in raw])
+                for s, row in zip(done, raw, strict=True):
+                    out.append((s.item["id"].encode(), _stages.sequenced_row(s, row)))
                 state["stories_next"] = e.message.offset + 1
             await send_rows(locate_topic, group_by_partition(out, n))
 
@@ -302,40 +301,21 @@ def make_app(
         current: StorySequencer = state["sequencer"]
         return current
 
-    async def geolocate(rows: list[tuple[int, list[Any]]]) -> list[asyncio.Future[Located]]:
-        """Submit rows in contiguous slices; one future per slice, in slice order."""
-        loop = asyncio.get_running_loop()
-        slices = [rows[i : i + GEO_SLICE] for i in range(0, len(rows), GEO_SLICE)]
-        if locator is not None or geo_processes < 1:  # given locator (tests), or in-process
-            if "locator" not in state:
-                state["locator"], state["names"] = await loop.run_in_executor(
-                    geo_thread, _load, locator, region_names
-                )
-            located, names = state["locator"], state["names"]
-            calls = [functools.partial(_geopool.locate_rows_with, located, names, part, n) for part in slices]
-            return [loop.run_in_executor(geo_thread, call) for call in calls]
-        if "pool" not in state:
-            state["pool"] = ProcessPoolExecutor(
-                geo_processes, mp_context=multiprocessing.get_context("spawn"), initializer=_geopool.init
-            )
-        return [loop.run_in_executor(state["pool"], _geopool.locate_rows, part, n) for part in slices]
+    runner = _geopool.GeoRunner(
+        n, processes=0 if locator is not None else geo_processes, thread=geo_thread,
+        locator=locator, names=region_names,
+    )
+
+    async def write_located(located: _geopool.Located) -> None:
+        reports, region_rows = located
+        await produce(located_topic.get_topic_name(), reports)
+        await send_rows(regions_topic, region_rows)
 
     @app.agent(locate_topic)
     async def locate(stream: Any) -> None:
         async for events in stream.take_events(batch, within=within):
-            rows = [(e.message.partition, row) for e in events for row in loads(e.value)]
-            # Slices are geolocated while earlier ones are written, so the geoparser does not
-            # idle during writes. Written in slice order: each source partition's events stay
-            # in increasing seq order, which the roll-up's idempotence relies on.
-            pending = await geolocate(rows)
-            try:
-                for part in pending:
-                    reports, region_rows = await part
-                    await produce(located_topic.get_topic_name(), reports)
-                    await send_rows(regions_topic, region_rows)
-            finally:
-                for part in pending:
-                    part.cancel()
+            rows = [(e.message.partition, row) for e in events for row in split_rows(e.value)]
+            await runner.run(rows, write_located)
 
     @app.agent(regions_topic)
     async def rollup(stream: Any) -> None:
@@ -364,7 +344,7 @@ def make_app(
             await produce(counts_topic.get_topic_name(), counts)
 
     rollup_changelog = f"{settings.app_id}-rollup-changelog"
-    rollup_store = _ChangelogBatch(rollup_table, lambda key: region_partition(key.split("|", 1)[0]))
+    rollup_store = ChangelogBatch(rollup_table, lambda key: region_partition(key.split("|", 1)[0]))
 
     def _new_rollup(partition: int) -> Rollup:
         retention = max(settings.dedupe_window_s, settings.story_window_s) + 86400.0
@@ -377,70 +357,6 @@ def make_app(
         )
 
     return app
-
-
-class _RoutedTable(faust.Table):
-    """A table whose changelog partition is a function of the key, not of the current event.
-
-    The agents take events in batches that span partitions, so "the current event's
-    partition" (faust's default) would be wrong; the router is the same function that
-    routes records to the stage, so a key's state and its records share a partition.
-    """
-
-    def __init__(self, app: faust.App, *, router: Callable[[Any], int], **kwargs: Any) -> None:
-        super().__init__(app, **kwargs)
-        self._router = router
-
-    def partition_for_key(self, key: Any) -> int:
-        return self._router(key)
-
-
-class _ChangelogBatch(MutableMapping[str, Any]):
-    """A table's local store that collects changed keys, for one changelog batch per partition.
-
-    Setting a faust table key sends one changelog record through faust's producer buffer
-    (~0.2 ms each, and the roll-up rewrites hundreds of window states per batch). Here a
-    batch's changes are written by the agent as aiokafka batches, in faust's own key and
-    value encoding (JSON) to the same partitions, so faust's recovery reads them unchanged;
-    a deleted key gets a tombstone, as faust writes one.
-    """
-
-    def __init__(self, table: faust.Table, router: Callable[[str], int]) -> None:
-        self.data = table.data
-        self.router = router
-        self._key_codec = json_codec()
-        self._dirty: dict[str, None] = {}
-
-    def __getitem__(self, key: str) -> Any:
-        return self.data[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.data[key] = value
-        self._dirty[key] = None
-
-    def __delitem__(self, key: str) -> None:
-        del self.data[key]
-        self._dirty[key] = None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.data)
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def drain(self) -> dict[int, list[tuple[bytes, bytes | None]]]:
-        """The changelog records for keys changed since the last call, by partition."""
-        out: dict[int, list[tuple[bytes, bytes | None]]] = {}
-        for key in self._dirty:
-            value = self.data.get(key)
-            encoded = None if value is None else dumps(value)
-            out.setdefault(self.router(key), []).append((self._key_codec.dumps(key), encoded))
-        self._dirty.clear()
-        return out
-
-
-def _load(locator: Locator | None, names: RegionNames | None) -> tuple[Locator, RegionNames]:
-    return locator or load_locator(), names or load_region_names()
 
 
 async def _read_partition(

@@ -29,6 +29,7 @@ depend on arrival order: accepted, documented limit.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections.abc import Callable, Iterable, MutableMapping
@@ -73,6 +74,7 @@ def window_bounds(window: str, ts: float) -> tuple[float, float] | None:
     return start, start + size
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key(region: str, window: str, start: float | None) -> str:
     iso = datetime.fromtimestamp(start, UTC).isoformat() if start is not None else "-"
     return f"{region}|{window}|{iso}"
