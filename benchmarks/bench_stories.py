@@ -1,6 +1,6 @@
 """Stories benchmark: pair-level precision/recall, items/s on one core, memory after 1M items.
 
-    python -m benchmarks.bench_stories [--runs 3] [-n 20000] [--memory 1000000]
+    python -m benchmarks.bench_stories [--runs 3] [-n 20000] [--memory 1000000] [--against HEAD]
 
 1. Quality: the development set from scripts/build_neardup_devset.py (rebuilt if missing).
    Each pair runs through a fresh StoryStage (a, then b); predicted "same story" when b's
@@ -9,8 +9,12 @@
 2. Speed: a synthetic feed (fresh stories as word-bigram text from the corpora, a quarter
    of items republications of a recent one), one process, one core; median of ``runs``,
    in items per CPU second (and per wall second). A "stress" feed assembles stories from
-   whole corpus paragraphs, so unrelated items share paragraphs. A datasketch
-   MinHash(128)+MinHashLSH pass over the same items runs beside it for scale.
+   whole corpus paragraphs, so unrelated items share paragraphs. A "worker" feed is the
+   worker benchmark's template-like ~2 KB items (benchmarks/_worker.py ``items``, 7 min
+   apart), the stage as the stream worker runs it. A datasketch MinHash(128)+MinHashLSH
+   pass over the same items runs beside it for scale. ``--against REF`` loads the stage as
+   committed at a git ref (read with ``git show``, nothing checked out) and runs it
+   alternately with the working tree's on the same items: before/after, side by side.
 3. Memory: ``--memory`` items of that feed with event time advancing 1 s per item (86,400
    items a day, many times a real desk's) and the default 2-day window; RSS and live
    items at checkpoints.
@@ -26,11 +30,14 @@ import json
 import random
 import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 from wiremap.stream.stories import StoryStage, _stage
 from wiremap.stream.stories._text import SHINGLE, strip_boilerplate
@@ -146,14 +153,46 @@ def feed(n: int, seed: int = 11, *, stress: bool = False) -> Iterator[tuple[str,
         yield f"item-{i}", h + "\n" + "\n\n".join(ps), float(i)
 
 
-def throughput(items: list[tuple[str, str, float]], runs: int) -> list[tuple[float, float]]:
+def worker_feed(n: int) -> list[tuple[str, str, float]]:
+    """The worker benchmark's items, as the worker hands them to the stage."""
+    from benchmarks._worker import items
+
+    return [(w.id, f"{w.headline}\n{w.body}", w.published_at.timestamp())
+            for w in items(n, prefix="bench", body_bytes=1650)]
+
+
+class _Stage(Protocol):
+    def assign(self, item_id: str, text: str, ts: float) -> Any: ...
+
+
+def reference(ref: str) -> type[_Stage]:
+    """StoryStage as committed at git ``ref``: its files read with ``git show`` into a
+    temporary package (the work tree and the index are untouched)."""
+    pkg = "wiremap/stream/stories"
+    names = subprocess.run(["git", "ls-tree", "--name-only", f"{ref}:{pkg}"], cwd=ROOT,
+                           check=True, capture_output=True, text=True).stdout.split()
+    where = Path(tempfile.mkdtemp(prefix="stories-ref-")) / "stories_ref"
+    where.mkdir()
+    for name in names:
+        if name.endswith(".py"):
+            text = subprocess.run(["git", "show", f"{ref}:{pkg}/{name}"], cwd=ROOT, check=True,
+                                  capture_output=True, text=True).stdout
+            (where / name).write_text(text.replace("wiremap.stream.stories.", "stories_ref."))
+    sys.path.insert(0, str(where.parent))
+    module = importlib.import_module("stories_ref")
+    stage: type[_Stage] = module.StoryStage
+    return stage
+
+
+def throughput(items: list[tuple[str, str, float]], runs: int,
+               make: type[_Stage] = StoryStage) -> list[tuple[float, float]]:
     """(items per CPU second, items per wall second) for each run on a fresh stage.
 
     CPU time is the single-threaded process's own: on a shared machine, wall time also
     counts the time other processes held the core."""
     rates = []
     for _ in range(runs):
-        stage = StoryStage()
+        stage = make()
         cpu, wall = time.process_time(), time.perf_counter()
         for item_id, text, ts in items:
             stage.assign(item_id, text, ts)
@@ -187,10 +226,10 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def memory(n: int) -> list[dict[str, Any]]:
+def memory(n: int, make: Any = StoryStage) -> list[dict[str, Any]]:
     """RSS and live state at checkpoints over ``n`` items, and the stage's CPU rate between
     checkpoints (time inside ``assign`` only: the feed's own generation is excluded)."""
-    stage = StoryStage()
+    stage = make()
     base = _rss_mib()
     marks = {n // 10, n // 4, n // 2, 3 * n // 4, n}
     out = []
@@ -219,6 +258,9 @@ def main() -> None:
     parser.add_argument("--datasketch-n", type=int, default=3_000)
     parser.add_argument("--memory", type=int, default=1_000_000)
     parser.add_argument("--skip", choices=["quality", "speed", "memory"], action="append", default=[])
+    parser.add_argument("--against", metavar="REF", help="also time the stage as committed at this git ref")
+    parser.add_argument("--memory-against", action="store_true",
+                        help="run the memory part on the --against stage instead of the work tree's")
     args = parser.parse_args()
     result: dict[str, Any] = {}
     if "quality" not in args.skip:
@@ -239,9 +281,16 @@ def main() -> None:
                                                  "test_without_fact_check")}), flush=True)
     if "speed" not in args.skip:
         result["speed"] = {}
-        for name, stress in (("feed", False), ("stress", True)):
-            items = list(feed(args.n, stress=stress))
-            rates = throughput(items, args.runs)
+        ref = reference(args.against) if args.against else None
+        feeds = (("feed", lambda: list(feed(args.n))), ("stress", lambda: list(feed(args.n, stress=True))),
+                 ("worker", lambda: worker_feed(args.n)))
+        for name, make_items in feeds:
+            items = make_items()
+            rates, before = [], []
+            for _ in range(args.runs):  # alternating, so load on a shared machine hits both
+                if ref is not None:
+                    before += throughput(items, 1, ref)
+                rates += throughput(items, 1)
             result["speed"][name] = {
                 "items": len(items),
                 "median_words": statistics.median(len(t.split()) for _, t, _ in items),
@@ -250,6 +299,14 @@ def main() -> None:
                 "median_cpu_items_per_s": round(statistics.median(c for c, _ in rates)),
                 "median_wall_items_per_s": round(statistics.median(w for _, w in rates)),
             }
+            if before:
+                ref_cpu = statistics.median(c for c, _ in before)
+                result["speed"][name].update({
+                    "against": args.against,
+                    "before_cpu_items_per_s": [round(c) for c, _ in before],
+                    "before_median_cpu_items_per_s": round(ref_cpu),
+                    "ratio": round(statistics.median(c for c, _ in rates) / ref_cpu, 3),
+                })
             print(json.dumps({name: result["speed"][name]}), flush=True)
         side = list(feed(args.datasketch_n))
         ours = statistics.median(c for c, _ in throughput(side, 3))
@@ -259,7 +316,11 @@ def main() -> None:
                                            "ratio": round(ours / ds, 2)}
         print(json.dumps(result["speed"]["side_by_side"]), flush=True)
     if "memory" not in args.skip and args.memory:
-        result["memory"] = memory(args.memory)
+        if args.memory_against:  # in its own process beside this one, for RSS side by side
+            result["memory_against"] = args.against
+            result["memory"] = memory(args.memory, reference(args.against))
+        else:
+            result["memory"] = memory(args.memory)
     print(json.dumps(result))
 
 

@@ -235,7 +235,8 @@ def test_once_the_window_passes_no_index_entries_are_left() -> None:
     stage.assign("last", "", 10_000.0)  # advances event time; an empty item is not indexed
     assert len(stage) == 1 and stage.stories == 1
     # The memory bound is the index too, not only the item table.
-    assert stage._index == {} and stage._alerts == {} and stage._small == set()
+    assert len(stage._index) == 0 and stage._index.postings() == {}
+    assert stage._alerts == {} and stage._small == set()
 
 
 def test_while_items_expire_out_of_order_postings_hold_only_live_items() -> None:
@@ -244,10 +245,34 @@ def test_while_items_expire_out_of_order_postings_hold_only_live_items() -> None
     for k, text in enumerate(texts * 30):
         stage.assign(f"i{k}", text, float(k % 50) + (k // 50) * 0.5)
         live = set(stage._entries)
-        for posting in stage._index.values():
-            if isinstance(posting, int):
-                assert posting in live
-            else:  # a full posting keeps its newest items, oldest first
-                assert 2 <= len(posting) <= 8
-                assert set(posting) <= live and list(posting) == sorted(posting)
+        postings = stage._index.postings()
+        assert len(postings) == len(stage._index)
+        for posting in postings.values():  # a full posting keeps its newest items, oldest first
+            assert 1 <= len(posting) <= 8
+            assert set(posting) <= live and posting == sorted(posting)
     assert 0 < len(stage) < len(texts) * 30
+
+
+@pytest.mark.parametrize("switch", [0, 40])
+def test_the_numpy_index_assigns_as_the_dict_index_does(
+        monkeypatch: pytest.MonkeyPatch, switch: int) -> None:
+    from wiremap.stream.stories import _index
+
+    texts = [ORIGINAL, *[make() for make in EDITS.values()], "Drone shot down over Moscow region",
+             "BREAKING: Drone shot down over Moscow region"]
+    filler = [f"Item {k}\n" + " ".join(f"w{(k * 7919 + j * 104729) % 1009}" for j in range(60))
+              for k in range(200)]
+    items = [(f"i{k}", text, float(k % 50) + (k // 50) * 5.0)  # out of order, expiring
+             for k, text in enumerate((texts + filler[:20]) * 12 + filler)]
+
+    def run() -> tuple[list[StoryAssignment], bool]:
+        stage = StoryStage(threshold=0.5, window_s=60.0)
+        return [stage.assign(*item) for item in items], stage._index.in_numpy
+
+    by_dict, in_numpy = run()
+    assert not in_numpy
+    monkeypatch.setattr(_index, "SWITCH", switch)
+    by_numpy, in_numpy = run()
+    assert in_numpy
+    assert by_numpy == by_dict
+    assert sum(a.matched_id is not None for a in by_dict) > 100

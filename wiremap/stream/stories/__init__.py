@@ -14,7 +14,8 @@ How items are compared:
   across processes.
 - Long items: candidates come from an inverted index over the shingles whose hash is 0
   mod 8 (value sampling keeps containment, so a trimmed copy still shares keys with its
-  original); the best few are verified exactly on the stored shingle sets. A key keeps
+  original; a dict while small, numpy arrays past 400,000 keys, see ``_index``); the
+  best few are verified exactly on the stored shingle sets. A key keeps
   only its newest holders, so common phrases cost bounded time and a story copied
   hundreds of times stays findable through its latest copies. Similarity is
   the overlap divided by (smaller size + 0.25 x size difference): near 1 for a copy with a
@@ -34,10 +35,12 @@ drop out), so memory is bounded by the items in one window.
 
 Scaling: near-duplicates have different ids, so key partitioning cannot bring them
 together. The stage runs on one partition (one faust agent, one core); docs/benchmarks.md
-has its measured rate (~6,100 items/s of CPU time with 20,000 items live, 3,200-3,500 at a
-full window of 172,800; a desk needs a few items a second, and replaying a full window to
-rebuild state takes about a minute). Should one core ever not suffice, the next step is LSH-band-
-keyed repartitioning: emit each item once per index key to a topic keyed by that key,
+has its measured rate (~5,000 items/s of CPU time with 20,000 items live, ~3,000-4,600 at
+a full window of 172,800 depending on the machine's load; a desk needs a few items a
+second, and replaying a full window to rebuild state takes about a minute). About 40 % of
+an item's cost is its text features, a pure function of the text that could be computed
+upstream on any core. Should one core ever not suffice, the next step is LSH-band-keyed
+repartitioning: emit each item once per index key to a topic keyed by that key,
 match per key, and reduce the per-key candidates by item id in a second stage. That
 multiplies traffic by the keys per item (~25) and needs the reduce to be deterministic
 too, so it is not built.

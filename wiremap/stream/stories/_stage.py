@@ -12,6 +12,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from wiremap.settings import get_settings
+from wiremap.stream.stories._index import Lookup, PostingIndex
 from wiremap.stream.stories._text import Features, extract
 
 __all__ = ["StoryAssignment", "StoryStage"]
@@ -35,6 +36,8 @@ MAX_VERIFY = 16
 #: on a lone hit when LONE_HIT or more were expected (one common phrase, not a copy).
 PREFILTER = 0.8
 LONE_HIT = 8
+#: Shingles of the two items under which a Python set intersection beats numpy's sorted one.
+SET_OVERLAP = 160
 #: Weight of the longer item's extra length: 0 is pure containment, 1 divides by the
 #: longer item's size. Between, a trimmed copy still matches while a long roundup does
 #: not swallow every short item it quotes.
@@ -53,6 +56,7 @@ MAX_ALERTS = 256
 _ALERT_MUL = (0x2545F491, 0x9E3779B1, 0x85EBCA77)[:ALERT_HASHES]
 _ALERT_ADD = (0x165667B1, 0xC2B2AE3D, 0x27D4EB2F)[:ALERT_HASHES]
 _NO_FACTS: frozenset[int] = frozenset()
+_NO_ROWS = np.zeros(0, dtype=np.int32)
 
 
 class StoryAssignment(NamedTuple):
@@ -65,11 +69,11 @@ class StoryAssignment(NamedTuple):
 
 
 class _Entry:
-    __slots__ = ("alert_keys", "features", "item_id", "result", "shingles", "short",
+    __slots__ = ("alert_keys", "features", "item_id", "result", "rows", "shingles", "short",
                  "story_id", "ts")
 
-    def __init__(self, item_id: str, ts: float, f: Features,
-                 alert_keys: tuple[int, ...], result: StoryAssignment) -> None:
+    def __init__(self, item_id: str, ts: float, f: Features, alert_keys: tuple[int, ...],
+                 rows: npt.NDArray[np.int32], result: StoryAssignment) -> None:
         self.item_id = item_id
         self.ts = ts
         self.story_id = result.story_id
@@ -78,6 +82,8 @@ class _Entry:
         self.shingles = f.shingles
         self.short = f.short
         self.alert_keys = alert_keys
+        #: The index rows of its keys (a long item's), so expiry need not look them up.
+        self.rows = rows
 
 
 def _overlap(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> int:
@@ -94,10 +100,13 @@ def _overlap(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> int:
 def long_similarity(a: Features | _Entry, b: Features | _Entry) -> float:
     """Length-weighted containment of the smaller shingle set in the larger."""
     na, nb = len(a.shingles), len(b.shingles)
-    small, large = min(na, nb), max(na, nb)
-    if small == 0:
+    if min(na, nb) == 0:
         return 0.0
-    return _overlap(a.shingles, b.shingles) / (small + LENGTH_WEIGHT * (large - small))
+    return _similarity(_overlap(a.shingles, b.shingles), na, nb)
+
+
+def _similarity(overlap: int, na: int, nb: int) -> float:
+    return overlap / (min(na, nb) + LENGTH_WEIGHT * abs(na - nb))
 
 
 def _missing(small: tuple[bytes, ...], large: tuple[bytes, ...]) -> list[bytes]:
@@ -159,9 +168,7 @@ class StoryStage:
         self._watermark = float("-inf")
         self._entries: dict[int, _Entry] = {}
         self._by_id: dict[str, int] = {}
-        # shingle → seq, or list of seqs, oldest first, when several items hold it (most keys
-        # hold one).
-        self._index: dict[int, int | list[int]] = {}
+        self._index = PostingIndex(MAX_POSTING, FULL_RECENT)  # long items' sampled shingles
         self._alerts: dict[int, list[int]] = {}  # alert key → short items
         self._small: set[int] = set()  # long items with fewer than SMALL shingles
         self._expiry: list[tuple[float, int]] = []
@@ -189,11 +196,13 @@ class StoryStage:
         span = (max(self._watermark, ts) - self.window_s, ts + self.window_s)
         match: _Entry | None = None
         sim = 0.0
+        found: Lookup | None = None
         if f.short:
             if f.alert is not None:
                 match, sim = self._match_alert(f, span)
         else:
-            match, sim = self._match_long(f, span)
+            found = self._index.find(_keys(f.shingles))
+            match, sim = self._match_long(f, span, found)
             if match is None and f.alert is not None and self._alerts:
                 match, sim = self._match_alert(f, span)
         if match is None:
@@ -206,49 +215,48 @@ class StoryStage:
             story[0] += 1
             story[1] += 1
             result = StoryAssignment(match.story_id, story[0], match.item_id, round(sim, 4))
-        self._insert(item_id, ts, f, result)
+        self._insert(item_id, ts, f, result, found)
         return result
 
-    def _match_long(self, f: Features, span: tuple[float, float]) -> tuple[_Entry | None, float]:
-        found: list[int] = []
-        index = self._index
+    def _match_long(self, f: Features, span: tuple[float, float],
+                    found: Lookup) -> tuple[_Entry | None, float]:
+        held = self._index.candidates(found)
+        if not held:
+            return None, 0.0
+        hits = Counter(held)
         n = len(f.shingles)
         query_step = SAMPLE if n >= SMALL else QUERY_SAMPLE
-        for posting in map(index.get, _sample(f.shingles, query_step).tolist()):
-            if posting is None:
-                continue
-            if isinstance(posting, int):
-                found.append(posting)
-            elif len(posting) < MAX_POSTING:
-                found.extend(posting)
-            else:  # a full key is a common phrase or a much-copied story: its newest copies
-                found.extend(posting[-FULL_RECENT:])
-        if not found:
-            return None, 0.0
-        hits = Counter(found)
         if self.threshold * n / SAMPLE >= LONE_HIT:
             # A lone hit can only be a match when the stored item is small.
             small = self._small
-            ranked = [s for s, k in hits.items() if k > 1 or s in small]
+            ranked = [(-k, s) for s, k in hits.items() if k > 1 or s in small]
         else:
-            ranked = list(hits)
-        ranked.sort(key=lambda s: (-hits[s], s))
-        del ranked[MAX_VERIFY:]
+            ranked = [(-k, s) for s, k in hits.items()]
+        if len(ranked) > MAX_VERIFY:
+            ranked = heapq.nsmallest(MAX_VERIFY, ranked)
+        else:
+            ranked.sort()
         best: _Entry | None = None
         best_sim = 0.0
-        for seq in ranked:
+        mine: set[int] | None = None
+        for neg, seq in ranked:
+            k = -neg
             e = self._entries[seq]
             if e.short or not span[0] <= e.ts <= span[1]:
                 continue
             # Shared index keys estimate the overlap (both sides sample the shingles):
             # skip candidates that cannot be close, before the exact count.
             m = len(e.shingles)
-            k = hits[seq]
             step = SAMPLE if m >= SMALL else query_step
             expected = self.threshold * (min(n, m) + LENGTH_WEIGHT * abs(n - m)) / step
             if (k == 1 and expected >= LONE_HIT) or (k + 2 * k**0.5 + 2) < PREFILTER * expected:
                 continue
-            sim = long_similarity(f, e)
+            if m + n > SET_OVERLAP:
+                sim = _similarity(_overlap(f.shingles, e.shingles), n, m)
+            else:
+                if mine is None:
+                    mine = set(f.shingles.tolist())
+                sim = _similarity(len(mine.intersection(e.shingles.tolist())), n, m)
             if sim >= self.threshold and sim > best_sim and facts_agree(f, e.features):
                 best, best_sim = e, sim
         return best, best_sim
@@ -270,10 +278,12 @@ class StoryStage:
                 best, best_sim = e, sim
         return best, best_sim
 
-    def _insert(self, item_id: str, ts: float, f: Features, result: StoryAssignment) -> None:
+    def _insert(self, item_id: str, ts: float, f: Features, result: StoryAssignment,
+                found: Lookup | None) -> None:
         seq = self._seq
         self._seq += 1
         alert_keys: tuple[int, ...] = ()
+        rows = _NO_ROWS
         if f.short:
             if f.alert is not None:
                 alert_keys = tuple(_alert_keys(f.alert))
@@ -283,40 +293,31 @@ class StoryStage:
             f.alert, f.alert_facts = None, _NO_FACTS  # a long item's headline is only a query
             if len(f.shingles) < SMALL:
                 self._small.add(seq)
-            index = self._index
-            for h in _keys(f.shingles):
-                posting = index.get(h)
-                if posting is None:
-                    index[h] = seq
-                elif isinstance(posting, int):
-                    index[h] = [posting, seq]
-                else:
-                    if len(posting) >= MAX_POSTING:
-                        del posting[0]
-                    posting.append(seq)
-        self._entries[seq] = _Entry(item_id, ts, f, alert_keys, result)
+            assert found is not None
+            was_dict = not self._index.in_numpy
+            rows = self._index.add(found, seq).astype(np.int32)  # half the bytes held per item
+            if was_dict and self._index.in_numpy:
+                self._backfill_rows()
+        self._entries[seq] = _Entry(item_id, ts, f, alert_keys, rows, result)
         self._by_id[item_id] = seq
         heapq.heappush(self._expiry, (ts, seq))
+
+    def _backfill_rows(self) -> None:
+        """Once the index has moved into numpy: give every live long item its rows, so its
+        expiry need not look its keys up (one pass, ~1 s at ~70,000 live items)."""
+        index = self._index
+        for e in self._entries.values():
+            if not e.short and not len(e.rows):
+                rows = index.find(_keys(e.shingles)).rows
+                e.rows = rows[rows != 0].astype(np.int32)
 
     def _expire(self, horizon: float) -> None:
         while self._expiry and self._expiry[0][0] < horizon:
             _, seq = heapq.heappop(self._expiry)
             e = self._entries.pop(seq)
             del self._by_id[e.item_id]
-            index = self._index
-            pop = index.pop
-            for h in (() if e.short else _keys(e.shingles)):
-                posting = pop(h, None)
-                if posting is None or posting == seq:
-                    continue
-                if isinstance(posting, int):
-                    index[h] = posting  # the key's newer items pushed this one out
-                    continue
-                if posting[0] == seq:  # oldest first, unless event times came out of order
-                    del posting[0]
-                elif seq in posting:
-                    posting.remove(seq)
-                index[h] = posting[0] if len(posting) == 1 else posting
+            if not e.short:  # an item added while the index was a dict has no rows: its keys
+                self._index.remove(e.rows, seq, None if len(e.rows) else _keys(e.shingles))
             if e.shingles.size < SMALL:
                 self._small.discard(seq)
             for key in e.alert_keys:
@@ -327,10 +328,9 @@ class StoryStage:
                 del self._stories[e.story_id]
 
 
-def _keys(shingles: npt.NDArray[np.uint32]) -> list[int]:
-    """A long item's index keys, recomputed on expiry rather than held (a held list of
-    Python ints costs ~0.8 KB per live item)."""
-    return _sample(shingles, SAMPLE if len(shingles) >= SMALL else QUERY_SAMPLE).tolist()
+def _keys(shingles: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    """A long item's index keys (also its lookup keys)."""
+    return _sample(shingles, SAMPLE if len(shingles) >= SMALL else QUERY_SAMPLE)
 
 
 def _sample(shingles: npt.NDArray[np.uint32], step: int) -> npt.NDArray[np.uint32]:

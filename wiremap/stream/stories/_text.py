@@ -63,10 +63,13 @@ _BOILERPLATE: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
     )),
 ]
 
-# Every text a pattern removes contains its gate, and most texts contain none.
-_GATES = [")", ")", "rights reserved", "", " by", " by", "", "our standards", ""]
+# Every trigger contains one of its pattern's gates, and most texts contain none; the
+# gates and triggers shared between patterns are searched for once per text.
+_GATES: list[tuple[str, ...]] = [(")",), (")",), ("rights reserved",), (), (" by",), (" by",),
+                                 ("(", "["), ("our standards",), ()]
 _CHECKS = [(gate, triggers, pattern)
            for gate, (triggers, pattern) in zip(_GATES, _BOILERPLATE, strict=True)]
+assert all(not gates or any(g in t for g in gates) for gates, ts, _ in _CHECKS for t in ts)
 _HEAD = re.compile(r"\s*([^\n]*)")
 # Urgency and update prefixes of a headline: "UPDATE 2-", "BREAKING:", "EXCLUSIVE-".
 _PREFIX = re.compile(
@@ -136,12 +139,24 @@ def strip_boilerplate(text: str) -> str:
     if prefix:
         text = text[prefix.end():]
     low = text.lower() if ascii_only else text.casefold()
-    for gate, triggers, pattern in _CHECKS:
-        if gate in low:
-            for t in triggers:
-                if t in low:
-                    text = pattern.sub(" ", text)
-                    break
+    seen: dict[str, bool] = {}
+    for gates, triggers, pattern in _CHECKS:
+        for g in gates:
+            found = seen.get(g)
+            if found is None:
+                found = seen[g] = g in low
+            if found:
+                break
+        else:
+            if gates:
+                continue
+        for t in triggers:
+            found = seen.get(t)
+            if found is None:
+                found = seen[t] = t in low
+            if found:
+                text = pattern.sub(" ", text)
+                break
     if not ascii_only:
         for ch in _UNICODE_PUNCT:
             if ch in text:
@@ -149,18 +164,19 @@ def strip_boilerplate(text: str) -> str:
     return text
 
 
-def _words(text: str) -> tuple[bytes, list[int]]:
-    """The text as ASCII-punctuation-free bytes, and crc32 hashes of its lower-cased words."""
-    raw = text.encode("utf-8", "replace").translate(_TABLE)
-    return raw, list(map(zlib.crc32, raw.lower().split()))
+def _words(text: str) -> tuple[bytes, bytes, list[int]]:
+    """The text as UTF-8, as ASCII-punctuation-free bytes, and crc32 hashes of its
+    lower-cased words."""
+    encoded = text.encode("utf-8", "replace")
+    raw = encoded.translate(_TABLE)
+    return encoded, raw, list(map(zlib.crc32, raw.lower().split()))
 
 
-def _facts(text: str, raw: bytes) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+def _facts(encoded: bytes, raw: bytes) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
     """Names and places (capitalised words used mid-sentence) and figures (numbers), lower-cased."""
     counts = Counter([w for w in raw.split() if w[0] < 0x5B])
     if not counts:
         return (), ()
-    encoded = text.encode("utf-8", "replace")
     first = _FIRST.match(encoded)
     if first:
         counts[first.group(1)] -= 1
@@ -201,7 +217,7 @@ def _shingles(tokens: list[int]) -> npt.NDArray[np.uint32]:
 def extract(text: str) -> Features:
     """Features of one item's text (headline, newline, body)."""
     clean = strip_boilerplate(text)
-    raw, tokens = _words(clean)
+    encoded, raw, tokens = _words(clean)
     alert: npt.NDArray[np.uint32] | None = None
     alert_facts: frozenset[int] = frozenset()
     if len(tokens) < SHORT_TOKENS:
@@ -210,8 +226,8 @@ def extract(text: str) -> Features:
             alert_facts = _alert_facts(raw)
     else:
         head_text = _HEAD.match(clean).group(1)  # type: ignore[union-attr]
-        head_raw, head = _words(head_text)
+        _, head_raw, head = _words(head_text)
         if MIN_ALERT_TOKENS <= len(head) < SHORT_TOKENS:
             alert = _set(head)
             alert_facts = _alert_facts(head_raw)
-    return Features(_facts(clean, raw), _shingles(tokens), len(tokens), alert, alert_facts)
+    return Features(_facts(encoded, raw), _shingles(tokens), len(tokens), alert, alert_facts)
