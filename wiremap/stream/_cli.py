@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -45,11 +46,12 @@ def worker(loglevel: str, geo_processes: int | None) -> None:
         pool.submit(asyncio.run, ensure_worker_topics(settings)).result()
     if geo_processes is None:
         geo_processes = max(1, (os.cpu_count() or 2) - 1)
-    if geo_processes == 0:
-        app = make_app(settings, locator=load_locator(), region_names=load_region_names())
-    else:
-        load_locator()  # fail here, clearly, if it cannot load; the pool loads its own
-        app = make_app(settings, geo_processes=geo_processes)
+    # Loaded before the first item, and here so that a broken index fails the start clearly;
+    # the pool's processes load their own.
+    app = make_app(
+        settings, locator=load_locator(), region_names=load_region_names(), geo_processes=geo_processes
+    )
+    gc.freeze()  # the geoparser's and faust's start-up objects are never garbage: collections skip them
     runner = faust.Worker(app, loglevel=loglevel, quiet=True)
     # The terminal spinner sets the root logger to DEBUG so it can spin on every record:
     # that builds a log record per message sent (about 0.1 ms per item). No spinner here.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import functools
+import gc
 import logging
 import multiprocessing
 import os
@@ -50,6 +51,7 @@ def init() -> None:
     parent = os.getppid()
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _LOADED["locator"], _LOADED["names"] = load_locator(), load_region_names()
+    gc.freeze()  # the geoparser's tables live as long as the process: keep them out of every collection
 
 
 def _exit_with_parent(parent: int) -> None:

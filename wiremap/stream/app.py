@@ -142,8 +142,9 @@ def make_app(
 ) -> faust.App:
     """Build the worker app.
 
-    The geoparser loads once per process at first use: in a thread of this process when
-    ``geo_processes`` is 0 (or a locator is given), else in that many spawned processes.
+    The geoparser runs in ``geo_processes`` spawned processes, or in a thread of this
+    process when that is 0; a given ``locator`` is the one this process uses (for all of it,
+    or for the slices it takes while the pool is full), else it loads at first use.
     """
     bootstrap = resolve_bootstrap(settings)
     n = settings.partitions
@@ -302,7 +303,7 @@ def make_app(
         return current
 
     runner = _geopool.GeoRunner(
-        n, processes=0 if locator is not None else geo_processes, thread=geo_thread,
+        n, processes=geo_processes, thread=geo_thread,
         locator=locator, names=region_names,
     )
 
