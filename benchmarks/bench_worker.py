@@ -173,7 +173,7 @@ Worker steady state / raw consume: {steady / raw:.3f}. Worker steady state / geo
 Where the time goes, per ~2 KB item, as CPU time of each process over whole runs
 (12,000 items; `/proc` counters, so the shared machine's load does not enter): the
 geoparser about {1000 / geo:.2f} ms wherever it runs, plus ~0.03 ms around it (item validation, the
-report); the worker's own stages ~0.3 ms (StoryStage ~0.16, roll-up ~0.05, merge with
+report); the worker's own stages ~0.3 ms (StoryStage ~0.16-0.2, roll-up ~0.05, merge with
 validation and the content key ~0.03, the rest faust and aiokafka); the broker ~0.1 ms.
 Before this round the worker process used 11-16% of a core in the steady state (its
 event-loop thread asleep ~73% of the time) while the one geo process, runnable 97-99% of
@@ -197,9 +197,17 @@ fully geoparsed and rolled up):
 - murmur2 a word at a time (3.3 → 1.5 µs per key, two per item), roll-up window keys
   cached, roll-up reads straight from the table's dict.
 
-Side by side on one broker, alternating runs, HEAD before this round vs after
-(geoparser and StoryStage as committed): {AB_THIS_ROUND}. On the quiet machine the figure
-before this round was 1,550 items/s.
+Side by side on one broker, alternating runs, the worker before vs after the work stealing
+and byte pass-through (geoparser and StoryStage as then committed): {AB_THIS_ROUND}.
+Then, on a quiet machine (load ≈ 1-2 on 2 cores), one `bench_worker --runs 1` at a time,
+alternating the previous commit and the current code 3 times: **1,861 → 2,034 items/s**
+median steady state (1,861 / 1,857 / 1,972 → 2,029 / 2,034 / 2,127; ×1.09) from two
+start-up changes: the worker steals with the geoparser its CLI loads before the first item
+(it used to load one mid-stream, on the event loop's thread pool), and `gc.freeze()` after
+start-up in the worker and in each geo process, so the cyclic collector never rescans the
+gazetteer's ~120k long-lived objects (~30 ms a full collection). In between, the geoparser's
+own speed pass (×1.56 on these items, same outputs; see Geoparser) lifted the quiet-machine
+figure from 1,550 (before this round) to 1,952 (runs 1,952 / 2,201 / 1,876).
 
 Earlier rounds: the roll-up's changelog as one aiokafka batch per partition per input
 batch, reports.located and regions.counts as aiokafka batches instead of faust sends
