@@ -97,15 +97,8 @@ def _overlap(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> int:
     return int(np.count_nonzero(b[at] == a))
 
 
-def long_similarity(a: Features | _Entry, b: Features | _Entry) -> float:
-    """Length-weighted containment of the smaller shingle set in the larger."""
-    na, nb = len(a.shingles), len(b.shingles)
-    if min(na, nb) == 0:
-        return 0.0
-    return _similarity(_overlap(a.shingles, b.shingles), na, nb)
-
-
 def _similarity(overlap: int, na: int, nb: int) -> float:
+    """Length-weighted containment of the smaller shingle set in the larger."""
     return overlap / (min(na, nb) + LENGTH_WEIGHT * abs(na - nb))
 
 
