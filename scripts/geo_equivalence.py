@@ -8,8 +8,8 @@ DIR``), to record a baseline commit's outputs with this script.
 
 Inputs: all documents of ../shared/geoeval/*.jsonl and the worker benchmark's items
 (``benchmarks._worker.items``). Recorded per document: every ``Placement`` of ``parse`` (all
-fields), and every analysed mention before the threshold (span, place id, match, the feature
-vector and the raw confidence). Floats compare to 1e-9, everything else exactly.
+fields), and every analysed mention before the thresholds (span, place id, match, the feature
+vector and the model's raw answers). Floats compare to 1e-9, everything else exactly.
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ def outputs() -> dict[str, Any]:
     res: dict[str, Any] = {}
     for name, text, source in inputs():
         placements = [p.model_dump(mode="json") for p in gp.parse(text, source=source)]
-        analysed = [[r.mention.start, r.mention.end, r.place.id, r.mention.match, x, conf]
-                    for r, x, conf in gp.analyse(text, source=source)]
+        analysed = []
+        for r, x, *answers in gp.analyse(text, source=source):  # older trees: (r, x, conf)
+            analysed.append([r.mention.start, r.mention.end, r.place.id, r.mention.match, x, *answers])
         res[name] = {"placements": placements, "analysed": analysed}
     return res
 

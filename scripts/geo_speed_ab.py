@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ("docs_per_s_cpu", "docs_per_s_cpu_first_pass", "worker_items_per_s_cpu",
-           "worker_items_per_s_cpu_first_pass")
+           "worker_items_per_s_cpu_first_pass", "worker_items_per_s_cpu_batched")
 
 _CHILD = r"""
 import json, sys

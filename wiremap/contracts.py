@@ -223,7 +223,13 @@ class Placement(BaseModel):
     radius_km: float = Field(ge=0)
     country: str | None = Field(None, description="ISO 3166-1 alpha-2.")
     admin1: str | None = Field(None, description="GeoNames admin-1 code, e.g. 'RU.47'.")
-    confidence: float = Field(ge=0, le=1)
+    confidence: float = Field(ge=0, le=1, description=(
+        "Probability that the place is right: for a country or admin-1 unit, that the report's "
+        "place lies in it; otherwise, that the point is within 161 km of it."))
+    point_confidence: float | None = Field(None, ge=0, le=1, description=(
+        "Probability that the point lies within 161 km of the place's true location, what "
+        "point-based evaluations measure. Differs from confidence only for countries and admin-1 "
+        "units, whose conventional points differ between gazetteers by up to hundreds of km."))
     role: Role = Role.MENTIONED
     claim: ClaimStatus = ClaimStatus.REPORTED
     reason: str = ""

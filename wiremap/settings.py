@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     dedupe_window_s: float = Field(7 * 86400, gt=0, validation_alias=_env("WIREMAP_DEDUPE_WINDOW_S"))
     story_window_s: float = Field(2 * 86400, gt=0, validation_alias=_env("WIREMAP_STORY_WINDOW_S"))
     story_threshold: float = Field(0.5, gt=0, le=1, validation_alias=_env("WIREMAP_STORY_THRESHOLD"))
+    # A report counts in a region when its placement there is at least this likely right
+    # (reports carry every placement, down to low-confidence ones; counts should not).
+    rollup_min_confidence: float = Field(
+        0.5, ge=0, le=1, validation_alias=_env("WIREMAP_ROLLUP_MIN_CONFIDENCE"))
 
     # Ingest limits.
     max_body_bytes: int = Field(100_000, gt=0, validation_alias=_env("WIREMAP_MAX_BODY_BYTES"))

@@ -85,13 +85,17 @@ async def outputs(
     return located, reports, latest
 
 
-def expected_totals(reports: dict[str, dict[str, Any]]) -> dict[str, tuple[int, int, float]]:
-    """Region totals computed straight from reports.located, independently of the roll-up."""
+def expected_totals(reports: dict[str, dict[str, Any]], floor: float | None = None
+                    ) -> dict[str, tuple[int, int, float]]:
+    """Region totals computed straight from reports.located, independently of the roll-up: a
+    placement counts when it is at least ``floor`` (the setting's default) likely right."""
+    if floor is None:
+        floor = Settings().rollup_min_confidence
     per_region: dict[str, dict[str, Any]] = defaultdict(lambda: {"reports": 0, "stories": {}})
     for report in reports.values():
         best: dict[str, float] = {}
         for p in report["placements"]:
-            if p["admin1"]:
+            if p["admin1"] and p["confidence"] >= floor:
                 best[p["admin1"]] = max(best.get(p["admin1"], 0.0), p["confidence"])
         for region, conf in best.items():
             agg = per_region[region]

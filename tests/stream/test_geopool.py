@@ -10,6 +10,7 @@ import pytest
 
 from tests.stream._items import items
 from wiremap.stream._geopool import GeoRunner, Located, locate_rows_with
+from wiremap.stream._stages import locate_batch
 from wiremap.stream.locate import load_locator, load_region_names
 
 pytestmark = [pytest.mark.slow]
@@ -76,3 +77,24 @@ def test_rows_in_the_older_shape_are_located_alike() -> None:
     assert without_time([locate_rows_with(locator, names, older, 4)]) == without_time(
         [locate_rows_with(locator, names, rows, 4)]
     )
+
+
+
+def test_region_events_need_the_rollup_floor_and_batches_place_as_single_items() -> None:
+    texts = ["Police in Springfield said the road reopened on Tuesday.",
+             "Drones were shot down over Moscow Oblast overnight, the governor said.",
+             "Flooding closed roads in Paris on Monday."]
+    batch = [item.model_copy(update={"body": text}) for item, text in zip(items(3), texts, strict=True)]
+    rows = [(i % 4, json.dumps([i, 0.0, item.id, 1, None, None, [[0, i], item.model_dump(mode="json")]])
+             .encode()) for i, item in enumerate(batch)]
+    locator, names = load_locator(), load_region_names()
+    reports, by_part = locate_batch(rows, locator, names, partitions=4, min_confidence=0.5)
+    # Scoring a batch's mentions at once gives each item what it gets alone.
+    assert [r.placements for r in reports] == [locator.locate(item) for item in batch]
+    events = {(ev[3], ev[0]) for part in by_part.values() for ev in part}
+    placed = {(r.id, p.admin1, p.confidence >= 0.5) for r in reports for p in r.placements if p.admin1}
+    assert events == {(item, region) for item, region, sure in placed if sure}
+    assert any(not sure for _, _, sure in placed), "a low-confidence placement stays on its report"
+    _, everything = locate_batch(rows, locator, names, partitions=4, min_confidence=0.0)
+    assert {(ev[3], ev[0]) for part in everything.values() for ev in part} == {
+        (item, region) for item, region, _ in placed}

@@ -40,11 +40,13 @@ def _push(settings: Settings, feed: Path) -> str:
 
 
 def _stories_by_region(reports: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
-    """Region → distinct story ids with a placement there, from reports.located alone."""
+    """Region → distinct story ids with a placement there sure enough to count, from
+    reports.located alone."""
+    floor = Settings().rollup_min_confidence
     out: dict[str, set[str]] = defaultdict(set)
     for report in reports.values():
         for placement in report["placements"]:
-            if placement["admin1"]:
+            if placement["admin1"] and placement["confidence"] >= floor:
                 out[placement["admin1"]].add(report["story_id"])
     return dict(out)
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from wiremap.contracts import LocatedReport, Origin, Rejected, WireItem
 from wiremap.contracts import ReasonCode as RC
+from wiremap.settings import get_settings
 from wiremap.stream._sequence import Sequenced
 from wiremap.stream._wire import dumps, group_by_partition, join_rows, loads
 from wiremap.stream.dedupe import DedupeIndex
@@ -95,16 +96,22 @@ def locate_batch(
     *,
     partitions: int,
     now: datetime | None = None,
+    min_confidence: float | None = None,
 ) -> tuple[list[LocatedReport], dict[int, list[Any]]]:
-    """Rows ``(source partition, serialized -locate row)`` → reports and region events by partition."""
+    """Rows ``(source partition, serialized -locate row)`` → reports and region events by
+    partition. Reports carry every placement; a region event needs ``min_confidence``
+    (default: the ``rollup_min_confidence`` setting)."""
     now = now or datetime.now(UTC)
+    floor = get_settings().rollup_min_confidence if min_confidence is None else min_confidence
     reports: list[LocatedReport] = []
     events: list[tuple[bytes, Any]] = []
+    read = []
     for src, raw in rows:
         seq, wm, story_id, size, matched, sim, last = loads(raw)
         data = last[1] if isinstance(last, list) else last  # rows written before [origin, item]
-        item = WireItem.model_validate(data)
-        placements = locator.locate(item)
+        read.append((src, seq, wm, story_id, size, matched, sim, WireItem.model_validate(data)))
+    located = locator.locate_many([r[-1] for r in read])
+    for (src, seq, wm, story_id, size, matched, sim, item), placements in zip(read, located, strict=True):
         reports.append(
             LocatedReport(
                 id=item.id,
@@ -123,7 +130,7 @@ def locate_batch(
             )
         )
         ts = item.published_at.timestamp()
-        for region, conf in sorted(region_events_of(placements).items()):
+        for region, conf in sorted(region_events_of(placements, floor).items()):
             name, country = names(region)
             ev = RegionEvent(region, name, country, item.id, story_id, conf, ts, seq, wm, src)
             events.append((region.encode(), ev.to_json()))

@@ -1,6 +1,7 @@
 """The geolocate stage behind one small interface.
 
-The worker only needs ``locate(item) -> placements`` and the name of an admin-1 region;
+The worker only needs ``locate_many(items) -> placements per item`` and the name of an
+admin-1 region;
 everything else about geoparsing stays in ``wiremap.stream.geo``. ``load_locator`` loads
 the real ``Geoparser`` once per process (its gazetteer costs ~1 s and a few hundred MB),
 so callers keep the instance for the life of the worker.
@@ -19,9 +20,11 @@ __all__ = ["Locator", "RegionNames", "load_locator", "load_region_names", "regio
 
 @runtime_checkable
 class Locator(Protocol):
-    """Anything that places a wire item: the Geoparser, or a small one in tests."""
+    """Anything that places wire items: the Geoparser, or a small one in tests."""
 
     def locate(self, item: WireItem) -> list[Placement]: ...
+
+    def locate_many(self, items: Sequence[WireItem]) -> list[list[Placement]]: ...
 
 
 class RegionNames(Protocol):
@@ -36,7 +39,7 @@ def load_locator() -> Locator:
         raise GeoError(f"the geoparser is not available: {exc}") from exc
     locator = Geoparser.load()
     if not isinstance(locator, Locator):
-        raise GeoError("wiremap.stream.geo.Geoparser has no locate(item) method")
+        raise GeoError("wiremap.stream.geo.Geoparser lacks locate(item) or locate_many(items)")
     return locator
 
 
@@ -61,10 +64,11 @@ def load_region_names() -> RegionNames:
     return names
 
 
-def region_events_of(placements: Sequence[Placement]) -> dict[str, float]:
-    """Region code → the best placement confidence in it (placements without admin-1 skip)."""
+def region_events_of(placements: Sequence[Placement], min_confidence: float = 0.0) -> dict[str, float]:
+    """Region code → the best placement confidence in it, of placements at least
+    ``min_confidence`` likely right (placements without admin-1 skip)."""
     best: dict[str, float] = {}
     for p in placements:
-        if p.admin1 and p.confidence > best.get(p.admin1, -1.0):
+        if p.admin1 and p.confidence >= min_confidence and p.confidence > best.get(p.admin1, -1.0):
             best[p.admin1] = p.confidence
     return best

@@ -104,6 +104,15 @@ def test_claim_prefilters_never_hide_a_cue(seed: int) -> None:
     assert seen == set(ClaimStatus)
 
 
+@pytest.mark.parametrize("seed", range(2))
+def test_needles_find_the_groups_in_tests_find(seed: int) -> None:
+    groups = (_claims._UNCONFIRMED_NEEDS, _claims._SPECULATIVE_NEEDS, _claims._CONFIRMED_NEEDS)
+    words = [w for g in groups for w in g] + ["the ", " ", "confir", "mayb", "x"]
+    for text in _fuzz(seed, 3000, words, size=8):
+        want = sum(1 << i for i, g in enumerate(groups) if any(w in text for w in g))
+        assert _claims._STATUS_NEEDS.present(text) == want, text
+
+
 def test_every_cue_alternative_passes_its_prefilter() -> None:
     for cue in _CUES:
         s = f"officials say it {cue} there"
@@ -119,7 +128,7 @@ def test_aviation_prefilter_covers_every_aviation_word() -> None:
                  "airlines", "aircraft", "plane", "planes", "landed", "takeoff", "take-off",
                  "terminal", "aviation", "airspace"):
         assert _recognize._AVIATION.search(f"the {word} was"), word
-        assert _recognize._has_any(f"the {word} was", _recognize._AVIATION_NEEDS), word
+        assert _recognize._AVIATION_NEEDLES.present(f"the {word} was"), word
 
 
 _ORIGINS = [

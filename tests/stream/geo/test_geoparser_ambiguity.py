@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from wiremap.contracts import Placement, Precision
+from wiremap.contracts import Placement, Precision, WireItem
 from wiremap.stream.geo import Geoparser
 
 
@@ -89,10 +91,6 @@ def test_people_organisations_and_common_words_are_not_places(geoparser: Geopars
 
 
 def test_locate_reads_headline_and_body_with_offsets_into_item_text(geoparser: Geoparser) -> None:
-    from datetime import UTC, datetime
-
-    from wiremap.contracts import WireItem
-
     item = WireItem(source="tass.ru", headline="Drones downed over Belgorod region",
                     body="Flights were halted at Vnukovo airport.",
                     published_at=datetime(2026, 11, 25, tzinfo=UTC))
@@ -122,3 +120,49 @@ def test_bare_airport_names_need_a_flying_context(geoparser: Geoparser) -> None:
 def test_the_capital_without_a_country_in_sight_is_not_placed(geoparser: Geoparser) -> None:
     assert not [p for p in geoparser.parse("Protesters marched on the capital on Sunday.",
                                            min_confidence=0.0) if "capital" in p.text]
+
+
+@pytest.mark.parametrize(("text", "surface", "place_id"), [
+    ("Explosions boomed over the Ukrainian capital early on Saturday.", "the Ukrainian capital",
+     "gn:703448"),
+    ("Trains stopped in the Japanese capital during the evening rush.", "the Japanese capital",
+     "gn:1850147"),
+    ("Japan's capital was hit by a typhoon on Monday.", "capital", "gn:1850147"),
+])
+def test_a_capital_named_by_its_country_is_that_country_s_capital(
+        geoparser: Geoparser, text: str, surface: str, place_id: str) -> None:
+    found = geoparser.parse(text)
+    assert [p.place_id for p in found if p.text == surface] == [place_id]
+    # The adjective is part of the phrase, not a country placement of its own.
+    assert not [p for p in found if p.text in ("Ukrainian", "Japanese")]
+
+
+def test_a_named_capital_tells_the_capital_after_it_which_country(geoparser: Geoparser) -> None:
+    text = "Russian troops shelled the Ukrainian capital; the capital has been under alert since."
+    assert [p.place_id for p in geoparser.parse(text) if "capital" in p.text] == ["gn:703448"] * 2
+    assert not geoparser.parse("The Soviet capital was rebuilt after the war.")
+
+
+def test_a_town_and_its_region_after_a_comma_is_a_container_not_a_list(geoparser: Geoparser) -> None:
+    # Rostov the town (Rostov Veliky, Yaroslavl region), not Rostov Oblast by list contagion...
+    town = place(geoparser, "Fire damages museum roof in Rostov, Yaroslavl region", "Rostov")
+    assert (town.admin1, town.precision) == ("RU.88", Precision.CITY)
+    # ... while a list ending in a plural type word still shares it.
+    listed = {p.text: p for p in geoparser.parse("Shelling hit the Kursk, Belgorod and Rostov regions.")}
+    assert {listed[n].place_id for n in ("Kursk", "Belgorod", "Rostov")} == {
+        "a1:RU.41", "a1:RU.09", "a1:RU.61"}
+
+
+@pytest.mark.parametrize(("url", "source", "country"), [
+    ("https://news.example.org/ukrinform/odessa", "ukrinform", "UA"),  # generic domain: the outlet
+    ("https://www.ukrinform.ua/odessa", "aggregator", "UA"),  # a national domain
+    (None, "Kyiv Independent", "UA"),
+    ("https://apnews.com/article/odessa", "AP", "US"),
+])
+def test_a_national_outlet_or_domain_hints_an_ambiguous_name(
+        geoparser: Geoparser, url: str | None, source: str, country: str) -> None:
+    item = WireItem(source=source, url=url, headline="Power outages in Odessa after a strike",
+                    body="Parts of Odessa were left without power on Sunday, the grid operator said.",
+                    published_at=datetime(2026, 11, 22, tzinfo=UTC))
+    got = {p.country for p in geoparser.locate(item) if p.text == "Odessa"}
+    assert got == {country}

@@ -82,11 +82,11 @@ def test_a_name_used_for_a_person_elsewhere_is_less_likely_a_place(geoparser: Ge
     person_too = ("Sheriff Tom Sullivan spoke on Monday. Sullivan voters approved the school "
                   "levy on Tuesday.")
 
-    def conf(text: str) -> float:
-        ps = [p for p in geoparser.parse(text, min_confidence=0.0) if p.text == "Sullivan"]
-        return ps[-1].confidence if ps else 0.0
+    def named(text: str) -> float:
+        found = [a.toponym for a in geoparser.analyse(text) if a.resolved.mention.text == "Sullivan"]
+        return found[-1] if found else 0.0
 
-    assert conf(person_too) < conf(place_only)
+    assert named(person_too) < named(place_only)
 
 
 def test_committed_name_tables_match_their_build_script(tmp_path: Path) -> None:

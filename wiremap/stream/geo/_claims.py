@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from wiremap.contracts import ClaimStatus, Role
+from wiremap.stream.geo._needles import Needles
 
 __all__ = ["claim_status", "has_event", "role_of", "sentence_cues"]
 
@@ -36,6 +37,7 @@ _SPECULATIVE_NEEDS = ("speculat", "may", "might", "could", "suggest", "possibl",
                       "probabl", "presumabl", "perhaps", "believed", "thought", "suspected",
                       "alleged", "rumo", "apparent", "feared", "expected")
 _CONFIRMED_NEEDS = ("confirm", "officially", "verified", "announced", "acknowledged")
+_STATUS_NEEDS = Needles(_UNCONFIRMED_NEEDS, _SPECULATIVE_NEEDS, _CONFIRMED_NEEDS)
 
 _ORIGIN = re.compile(
     r"(?i:\b(?:originat\w+\s+(?:from|in)|launched\s+(?:\w+\s+){0,3}from|"
@@ -73,11 +75,12 @@ def sentence_cues(sentence: str) -> tuple[ClaimStatus, bool]:
 
 
 def _status(sentence: str) -> ClaimStatus:
-    if _has_any(sentence, _UNCONFIRMED_NEEDS) and _UNCONFIRMED.search(sentence):
+    needs = _STATUS_NEEDS.present(sentence)
+    if needs & 1 and _UNCONFIRMED.search(sentence):
         return ClaimStatus.UNCONFIRMED
-    if _has_any(sentence, _SPECULATIVE_NEEDS) and _SPECULATIVE.search(sentence):
+    if needs & 2 and _SPECULATIVE.search(sentence):
         return ClaimStatus.SPECULATIVE
-    if _has_any(sentence, _CONFIRMED_NEEDS) and _CONFIRMED.search(sentence):
+    if needs & 4 and _CONFIRMED.search(sentence):
         return ClaimStatus.CONFIRMED
     return ClaimStatus.REPORTED
 

@@ -23,15 +23,18 @@ def geo() -> None:
 @geo.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
 @click.option("--source", help="Source name or URL (a hint for ambiguous names).")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
-              help="Drop placements below this confidence (default: the model's threshold).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Drop placements less likely than this to be placed right.")
+@click.option("--min-toponym", type=click.FloatRange(0, 1), default=None,
+              help="Drop mentions less likely than this to be place names at all "
+                   "(default: the model's threshold).")
 @click.option("--demonyms", type=_DEMONYMS, default="place", show_default=True,
               help="'place': only demonyms that denote a place ('Russian territory'); "
                    "'all': every demonym, as LGL annotates them.")
 @click.option("--model", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Confidence model JSON (default: the shipped one).")
-def parse(file: click.utils.LazyFile, source: str | None, min_confidence: float | None,
-          demonyms: str, model: Path | None) -> None:
+def parse(file: click.utils.LazyFile, source: str | None, min_confidence: float,
+          min_toponym: float | None, demonyms: str, model: Path | None) -> None:
     """Read text from FILE (or stdin) and print its placements as JSON."""
     from wiremap.stream.geo.geoparser import Geoparser
 
@@ -39,7 +42,8 @@ def parse(file: click.utils.LazyFile, source: str | None, min_confidence: float 
         text = file.read()
     except UnicodeDecodeError as exc:
         raise GeoError(f"input is not UTF-8 text: {exc}") from exc
-    gp = Geoparser.load(model_path=model, min_confidence=min_confidence, demonyms=demonyms)
+    gp = Geoparser.load(model_path=model, min_confidence=min_confidence, min_toponym=min_toponym,
+                        demonyms=demonyms)
     placements = gp.parse(text, source=source)
     click.echo(json.dumps([p.model_dump(mode="json") for p in placements], indent=2,
                           ensure_ascii=False))
@@ -52,19 +56,21 @@ def parse(file: click.utils.LazyFile, source: str | None, min_confidence: float 
 @click.option("--scorer", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="score.py to run (default: $WIREMAP_GEOEVAL_SCORER or "
                    "../shared/geoeval/score.py beside the repository).")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None)
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--min-toponym", type=click.FloatRange(0, 1), default=None)
 @click.option("--demonyms", type=_DEMONYMS, default="place", show_default=True)
 @click.option("--model", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--json-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the scorer's full figures here.")
-def eval_(gold: Path, pred_out: Path, scorer: Path | None, min_confidence: float | None,
-          demonyms: str, model: Path | None, json_out: Path | None) -> None:
+def eval_(gold: Path, pred_out: Path, scorer: Path | None, min_confidence: float,
+          min_toponym: float | None, demonyms: str, model: Path | None, json_out: Path | None) -> None:
     """Geoparse every document of GOLD.jsonl, write predictions, and score them."""
     from wiremap.stream.geo import _eval
     from wiremap.stream.geo.geoparser import Geoparser
 
     docs = list(_eval.iter_corpus(gold))  # a bad line fails before the slow load
-    gp = Geoparser.load(model_path=model, min_confidence=min_confidence, demonyms=demonyms)
+    gp = Geoparser.load(model_path=model, min_confidence=min_confidence, min_toponym=min_toponym,
+                        demonyms=demonyms)
     n = chars = 0
     t0 = time.perf_counter()
     try:

@@ -1,27 +1,15 @@
-"""Confidence: a small logistic model over evidence features, P(placement is right).
-
-The coefficients are learned by ``scripts/train_geo_confidence.py`` on the development
-corpora with document-level cross-validation and shipped as ``confidence_model.json`` beside
-this module. Inference is one dot product per placement.
-"""
+"""The evidence features of a resolved mention, the confidence model's inputs (``_model``)."""
 
 from __future__ import annotations
 
-import json
 import math
-import operator
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from wiremap.errors import GeoError
 from wiremap.stream.geo._lexicon import KIND_SUFFIX
 from wiremap.stream.geo._person import name_priors
 from wiremap.stream.geo._text import key_of
 from wiremap.stream.geo._types import PlaceLike, Resolved
 
-__all__ = ["FEATURES", "MODEL_PATH", "ConfidenceModel", "features"]
-
-MODEL_PATH = Path(__file__).resolve().parent / "confidence_model.json"
+__all__ = ["FEATURES", "features"]
 
 FEATURES: tuple[str, ...] = (
     "log_pop",
@@ -218,61 +206,3 @@ def features(r: Resolved, person_keys: frozenset[str] = frozenset()) -> list[flo
         get("a1_share", 0.0),
         get("dominant_a1", 0.0),
     ]
-
-
-@dataclass(frozen=True)
-class ConfidenceModel:
-    names: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    coef: tuple[float, ...]
-    intercept: float
-    threshold: float
-    _w: tuple[float, ...] = field(init=False, repr=False, compare=False)
-    _b: float = field(init=False, repr=False, compare=False)
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> ConfidenceModel:
-        path = path or MODEL_PATH
-        try:
-            raw = json.loads(path.read_text())
-        except (OSError, ValueError) as exc:
-            raise GeoError(f"cannot read the confidence model {path}: {exc}; "
-                           "rebuild it with scripts/train_geo_confidence.py") from exc
-        try:
-            names = tuple(raw["features"])
-            model = cls(names, tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["coef"]),
-                        float(raw["intercept"]), float(raw.get("threshold", 0.0)))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise GeoError(f"confidence model {path} is malformed ({exc!r}); "
-                           "rebuild it with scripts/train_geo_confidence.py") from exc
-        if names != FEATURES or not (len(model.mean) == len(model.scale) == len(model.coef)
-                                     == len(FEATURES)):
-            raise GeoError(f"confidence model {path} was trained on other features; "
-                           "retrain it with scripts/train_geo_confidence.py")
-        return model
-
-    @classmethod
-    def neutral(cls) -> ConfidenceModel:
-        """A stand-in before any training: leans on margin, candidates and coherence."""
-        n = len(FEATURES)
-        coef = [0.0] * n
-        for name, w in (("single_cand", 1.0), ("margin", 2.0), ("coherence", 1.0),
-                        ("log_pop", 1.0), ("match_fuzzy", -1.0), ("sentence_initial", -0.5)):
-            coef[FEATURES.index(name)] = w
-        return cls(FEATURES, (0.0,) * n, (1.0,) * n, tuple(coef), -0.5, 0.0)
-
-    def __post_init__(self) -> None:
-        # (v - mu) / sd * w summed = v·(w/sd) + (intercept - Σ mu·w/sd): one product per feature.
-        w = tuple(c / s for c, s in zip(self.coef, self.scale, strict=True))
-        object.__setattr__(self, "_w", w)
-        object.__setattr__(self, "_b", self.intercept - sum(
-            m * c for m, c in zip(self.mean, w, strict=True)))
-
-    def predict(self, x: list[float]) -> float:
-        if len(x) != len(self._w):
-            raise GeoError(f"expected {len(self._w)} features, got {len(x)}")
-        z = self._b + sum(map(operator.mul, x, self._w))
-        if z < -30:
-            return 0.0
-        return 1.0 / (1.0 + math.exp(-z))

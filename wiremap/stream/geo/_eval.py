@@ -41,14 +41,16 @@ def iter_corpus(path: Path) -> Iterator[dict[str, Any]]:
             yield doc
 
 
-def predict_doc(gp: Geoparser, doc: dict[str, Any], *, min_confidence: float | None = None
-                ) -> dict[str, Any]:
-    placements = gp.parse(doc["text"], source=doc.get("url"), min_confidence=min_confidence)
+def predict_doc(gp: Geoparser, doc: dict[str, Any]) -> dict[str, Any]:
+    """One document's placements in the scorer's format. The scorer judges a placement by its
+    point (right iff within 161 km), so the confidence it gets is the point confidence."""
+    placements = gp.parse(doc["text"], source=doc.get("url"))
     return {
         "doc_id": doc["doc_id"],
         "toponyms": [
             {"start": p.start, "end": p.end, "name": p.text, "lat": p.lat, "lon": p.lon,
-             "confidence": p.confidence, "place_id": p.place_id}
+             "confidence": p.confidence if p.point_confidence is None else p.point_confidence,
+             "area_confidence": p.confidence, "place_id": p.place_id}
             for p in placements
         ],
     }

@@ -8,38 +8,61 @@ from collections.abc import Callable
 
 from wiremap.stream.geo._lexicon import KIND_SUFFIX
 from wiremap.stream.geo._text import Doc
-from wiremap.stream.geo._types import Mention
+from wiremap.stream.geo._types import Mention, PlaceLike
 
-__all__ = ["OUTSIDE", "PLURAL_HINT", "capital_mentions", "link_containers", "spread_list_hints"]
+__all__ = ["CAPITAL", "OUTSIDE", "PLURAL_HINT", "capital_mentions", "link_containers",
+           "spread_list_hints"]
 
+#: The key of a "the capital" mention whose country the document decides.
+CAPITAL = "the capital"
+
+# "the capital", "the country's capital", "the Ukrainian capital", "Japan's capital"; not
+# "the capital of ...", "the capital city", nor "the capital, Kyiv" (the name is a mention).
 _CAPITAL = re.compile(
-    r"\b(?:the|its|their)\s+(?:country['’]s\s+|nation['’]s\s+|russian\s+|ukrainian\s+)?capital"
+    r"(?:\b(?:the|its|their)\s+(?:(?P<adj>country['’]s|nation['’]s|[a-z]+ian|[A-Z][a-z]+"
+    r"(?:\s[A-Z][a-z]+)?)\s+)?|\b(?P<own>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)['’]s\s+)capital"
     r"(?:['’]s)?\b(?!\s+(?:of|city)\b)(?!,?\s+[A-Z])"
 )
+_GENERIC_OWNERS = frozenset({"country's", "country’s", "nation's", "nation’s"})
 OUTSIDE = re.compile(r"\b(?:outside|near|around|outskirts\s+of|suburbs\s+of|vicinity\s+of|"
                      r"(?:north|south|east|west)\s+of)\s*(?:the\s+)?$")
 _TAIL = re.compile(r"\s+([A-Za-z]+)")
 _LIST_GAP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 PLURAL_HINT = {"regions": "admin1", "oblasts": "admin1", "provinces": "admin1",
                "airports": "airport", "counties": "admin2", "states": "admin1", "cities": "city"}
+_AREA_HINTS = frozenset({"admin1", "admin2", "country"})
 _PREFIX_LIST = re.compile(r"\b(regions?|oblasts?|provinces?|cities|towns|airports?)\s+of\s*$", re.I)
 
 
-def capital_mentions(doc: Doc, out: list[Mention], aviation_sents: set[int]) -> None:
-    """'the capital' — resolved later to the capital of the document's main country."""
+def capital_mentions(doc: Doc, out: list[Mention], aviation_sents: set[int],
+                     capital_of: Callable[[str], PlaceLike | None]) -> None:
+    """'the capital' — resolved later to the capital of the document's main country — and
+    'the Ukrainian capital' / 'Japan's capital', whose country the text names (``capital_of``
+    maps a demonym or a country's name to its capital; a qualifier it does not know, as in
+    "the Soviet capital", is no capital mention)."""
     if "capital" not in doc.text:
         return  # the pattern is case-sensitive: no "capital", no match
     for m in _CAPITAL.finditer(doc.text):
-        start = m.start()
+        qualifier = m.group("adj") or m.group("own")
+        cands: list[PlaceLike] = []
+        if qualifier and qualifier.lower() not in _GENERIC_OWNERS:
+            cap = capital_of(qualifier)
+            if cap is None:
+                continue
+            cands = [cap]
+        # "Japan's capital": "Japan" is a mention of its own; this one is the capital.
+        start = m.start() if m.group("own") is None else doc.text.index("capital", m.end("own"))
         sent = doc.sentence_of(start)
         before = doc.text[max(0, start - 40) : start]
         out.append(
             Mention(
                 start=start,
                 end=m.end(),
-                text=m.group(),
-                key="the capital",
-                cands=[],
+                text=doc.text[start : m.end()],
+                # A named country's capital is settled here; "the capital" waits for the
+                # document's leading country (the resolver fills mentions keyed CAPITAL).
+                key=f"the capital of {cands[0].country}" if cands else CAPITAL,
+                cands=cands,
                 match="capital",
                 sent=sent,
                 hint="city",
@@ -47,8 +70,15 @@ def capital_mentions(doc: Doc, out: list[Mention], aviation_sents: set[int]) -> 
                 locative=bool(re.search(r"\b(?:in|at|on|over|to|near|outside)\s+$", before)),
                 aviation=sent in aviation_sents,
                 outside=bool(OUTSIDE.search(before)),
+                aliases=["preferred"] * len(cands),
             )
         )
+    if any(c.cands for c in out if c.match == "capital"):
+        # "the Ukrainian capital" names the city, not the country its adjective is.
+        spans = [(c.start, c.end) for c in out if c.match == "capital" and c.cands]
+        out[:] = [c for c in out if c.match != "demonym"
+                  or not any(a <= c.start and c.end <= b for a, b in spans)]
+
 
 def spread_list_hints(doc: Doc, mentions: list[Mention],
                       apply_hint: Callable[[Mention, str], None]) -> None:
@@ -63,6 +93,9 @@ def spread_list_hints(doc: Doc, mentions: list[Mention],
         else:
             groups.append([m])
     for g in groups:
+        if len(g) == 2 and g[0].hint is None and g[1].hint in _AREA_HINTS \
+                and text[g[0].end : g[1].start].strip() == ",":
+            continue  # "Rostov, Yaroslavl region": a place and its region, not a list
         if len(g) > 1 and sum(m.match != "fuzzy" for m in g) >= 1:
             for m in g:
                 m.in_list = True

@@ -34,6 +34,7 @@ from wiremap.stream.geo._lexicon import (
     TITLES,
 )
 from wiremap.stream.geo._mentions import MODIFIER_AFTER, apply_hint, build_mention
+from wiremap.stream.geo._needles import Needles
 from wiremap.stream.geo._phrases import (
     PLURAL_HINT,
     capital_mentions,
@@ -53,6 +54,7 @@ _AVIATION = re.compile(r"(?=[aflprt])\b(airports?|flights?|runways?|airlines?|ai
 #: than the regex scan.
 _AVIATION_NEEDS = ("airport", "flight", "runway", "airline", "aircraft", "plane", "landed",
                    "takeoff", "take-off", "terminal", "aviation", "airspace")
+_AVIATION_NEEDLES = Needles(_AVIATION_NEEDS)
 _WATER_HILL = frozenset({"lake", "mount", "mt"})
 #: Lower-case words the rules look at; every other lower-case word is skipped by the tokenizer.
 _KEEP = frozenset(
@@ -152,6 +154,15 @@ class Recognizer:
         hit = self._dead[key] = self._is_dead(key)
         return hit
 
+    def _capital_of(self, word: str) -> PlaceLike | None:
+        """The capital of the country a demonym or a country's name denotes ("Ukrainian",
+        "Japan"), if it is one."""
+        key = key_of(word)
+        cc = DEMONYMS.get(key)
+        if cc is None:
+            cc = next((c.country for c in self._gaz.lookup(key) if c.kind == "country"), None)
+        return self._gaz.capital(cc) if cc else None
+
     # -- main entry ------------------------------------------------------------------------
 
     def tokenize(self, text: str) -> Doc:
@@ -165,7 +176,7 @@ class Recognizer:
         mentions: list[Mention] = []
         persons: set[str] = set()
         aviation_sents = {doc.sentence_of(m.start()) for m in _AVIATION.finditer(lower)} \
-            if _has_any(lower, _AVIATION_NEEDS) else set()
+            if _AVIATION_NEEDLES.present(lower) else set()
         lookup = self._gaz.lookup
         areas = self._areas
         dead_get = self._dead.get
@@ -208,7 +219,7 @@ class Recognizer:
                            lookup, areas)
             i = j if j > i else i + 1
 
-        capital_mentions(doc, mentions, aviation_sents)
+        capital_mentions(doc, mentions, aviation_sents, self._capital_of)
         mentions.sort(key=lambda m: m.start)
         if persons:
             mentions = [m for m in mentions if m.key not in persons or m.ntok > 1]
@@ -430,10 +441,6 @@ class Recognizer:
             return _consume()
         return build_mention(self.lookup, doc, run, k, length, key, cands, match, dist, aviation_sents,
                              aliases)
-
-
-def _has_any(text: str, parts: tuple[str, ...]) -> bool:
-    return any(map(text.__contains__, parts))
 
 
 def _consume(*, rest: bool = False) -> Mention:

@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
 from wiremap.stream.geo._evidence import LOCAL_KINDS, evidence, haversine_km, neighbours
+from wiremap.stream.geo._phrases import CAPITAL
 from wiremap.stream.geo._types import GazetteerLike, Mention, PlaceLike, Resolved
 
 __all__ = ["Resolver", "haversine_km", "prior"]
@@ -260,12 +261,15 @@ class Resolver:
     def _capitals(self, mentions: list[Mention], priors: list[list[float]],
                   picks: list[int | None]) -> None:
         """'the capital' reads as the capital of the document's leading country."""
-        caps = [i for i, m in enumerate(mentions) if m.match == "capital"]
+        caps = [i for i, m in enumerate(mentions) if m.match == "capital" and m.key == CAPITAL]
         if not caps:
             return
         cc: dict[str, float] = defaultdict(float)
         for m, p in zip(mentions, picks, strict=True):
-            if p is not None and m.match != "capital" and m.cands and m.cands[p].country:
+            # Places count by how sure their reading is; a capital the text ties to its
+            # country ("the Ukrainian capital") counts for that country.
+            if p is not None and (m.match != "capital" or m.key != CAPITAL) and m.cands \
+                    and m.cands[p].country:
                 cc[m.cands[p].country] += 1.0 / len(m.cands) ** 0.5
         ranked = sorted(cc.items(), key=lambda kv: -kv[1])[:2]
         cands: list[PlaceLike] = []

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-__all__ = ["Area", "GazetteerLike", "Mention", "PlaceLike", "Resolved"]
+__all__ = ["Analysed", "Area", "GazetteerLike", "Mention", "PlaceLike", "Resolved"]
 
 
 class PlaceLike(Protocol):
@@ -102,3 +102,13 @@ class Resolved:
     repeats: int = 1
     alias: str = "preferred"
     extras: dict[str, float] = field(default_factory=dict)
+
+
+class Analysed(NamedTuple):
+    """A resolved mention, its evidence features and what the model makes of them."""
+
+    resolved: Resolved
+    features: list[float]
+    confidence: float  # P(the chosen place is right): for an area, that the event lies in it
+    point_confidence: float  # P(its point lies within 161 km of the place's true location)
+    toponym: float  # P(the span is a place name at all): decides emission
