@@ -37,6 +37,7 @@ def main() -> None:
     ap.add_argument("--shuffle", type=int, default=None,
                     help="reorder the documents with this seed before the fold split")
     ap.add_argument("--dry-run", action="store_true", help="report only; keep the shipped model")
+    ap.add_argument("--model-out", type=Path, default=MODEL_PATH, help="where to write the model")
     ap.add_argument("--demonyms", choices=["place", "all", "none"], default="place",
                     help="'all' follows LGL's convention of annotating every demonym")
     a = ap.parse_args()
@@ -71,8 +72,8 @@ def main() -> None:
     model = _calibrate.fit_final(docs, thr).to_json()
     model["cross_validated"] = report
     model["demonyms"] = a.demonyms
-    MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")) + "\n")
-    print(f"model -> {MODEL_PATH}")
+    a.model_out.write_text(json.dumps(model, separators=(",", ":")) + "\n")
+    print(f"model -> {a.model_out}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -131,3 +133,15 @@ def test_a_row_scores_the_same_alone_or_in_a_batch(geoparser: Geoparser) -> None
     for i in range(0, len(rows), 13):
         alone = geoparser.model.predict([rows[i]])
         assert [head[0] for head in alone] == [head[i] for head in batch]  # bit for bit
+
+
+@pytest.mark.slow
+def test_the_committed_model_is_what_its_training_script_builds(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[3]
+    if not (root.parent / "shared" / "geoeval" / "lgl.jsonl").is_file():
+        pytest.skip("the development corpora (../shared/geoeval) are not beside this checkout")
+    out = tmp_path / "model.json"
+    subprocess.run([sys.executable, str(root / "scripts" / "train_geo_confidence.py"),
+                    "--model-out", str(out), "--out-dir", str(tmp_path)],
+                   check=True, capture_output=True)
+    assert out.read_bytes() == MODEL_PATH.read_bytes()
