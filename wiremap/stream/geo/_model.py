@@ -44,8 +44,8 @@ class Trees:
     """One head: ``raw(X) = bias + scale * Σ_t leaf_t(X)``, a logit.
 
     ``features[t][i]`` and ``borders[t][i]`` are tree t's i-th test, which sets bit i of the
-    leaf index; ``leaves[t]`` has 2**depth values (a shallower tree is padded with tests
-    that never fire)."""
+    leaf index; ``leaves[t]`` has 2**len(features[t]) values. Trees of a head, and heads,
+    may differ in depth."""
 
     features: tuple[tuple[int, ...], ...]
     borders: tuple[tuple[float, ...], ...]

@@ -112,7 +112,7 @@ class Geoparser:
         return gp
 
     def analyse(self, text: str, *, source: str | None = None) -> list[Analysed]:
-        """Every resolved mention with its features and the model's two answers, before any
+        """Every resolved mention with its features and the model's answers, before any
         threshold."""
         return self._analyse([(text, source_country(source))])[0][1]
 
