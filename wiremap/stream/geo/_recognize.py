@@ -14,7 +14,7 @@ import functools
 import re
 
 from wiremap.stream.geo._common import COMMON_WORDS
-from wiremap.stream.geo._fuzzy import FUZZY_MIN_LEN, FuzzyIndex
+from wiremap.stream.geo._fuzzy import FUZZY_MIN_LEN
 from wiremap.stream.geo._lexicon import (
     AP_STATES,
     CONNECTORS,
@@ -34,6 +34,7 @@ from wiremap.stream.geo._lexicon import (
     TITLES,
 )
 from wiremap.stream.geo._mentions import MODIFIER_AFTER, apply_hint, build_mention
+from wiremap.stream.geo._names import NameTable
 from wiremap.stream.geo._needles import Needles
 from wiremap.stream.geo._phrases import (
     PLURAL_HINT,
@@ -41,13 +42,12 @@ from wiremap.stream.geo._phrases import (
     link_containers,
     spread_list_hints,
 )
-from wiremap.stream.geo._text import Doc, Token, key_of, tokenize
+from wiremap.stream.geo._text import Doc, Token, tokenize
 from wiremap.stream.geo._types import Area, GazetteerLike, Mention, PlaceLike
 
 __all__ = ["Recognizer"]
 
 _MAX_NGRAM = 6
-_CACHE_SIZE = 200_000
 _AVIATION = re.compile(r"(?=[aflprt])\b(airports?|flights?|runways?|airlines?|aircraft|planes?|"
                        r"landed|takeoff|take-off|terminal|aviation|airspace)\b")
 #: Substrings every _AVIATION match contains: most documents hold none, and ``in`` is cheaper
@@ -70,98 +70,15 @@ def _gap_ok(text: str, a: Token, b: Token) -> bool:
     return False
 
 
-class Recognizer:
+class Recognizer(NameTable):
     """Finds candidate place mentions; holds only lookup tables, so it is safe to reuse."""
 
     def __init__(self, gazetteer: GazetteerLike, *, fuzzy: bool = True) -> None:
-        self._gaz = gazetteer
-        self._matches = getattr(gazetteer, "matches", None)
-        self._cache: dict[str, tuple[tuple[PlaceLike, ...], tuple[str, ...]]] = {}
+        super().__init__(gazetteer, fuzzy=fuzzy)
         self._areas: dict[str, Area] = {
             k: Area(v[0], v[1], "continent", v[2], v[3], "", None, 0, v[4], "CONT")
             for k, v in CONTINENTS.items()
         }
-        self._fuzzy = FuzzyIndex(gazetteer) if fuzzy else None
-        self._fuzzy_memo: dict[str, tuple[str, int] | None] = {}
-        self._usable_memo: dict[tuple[str, bool], tuple[tuple[PlaceLike, ...], tuple[str, ...]]] = {}
-        # Whether a capitalised word names no place in any context ("The", "Thursday"): such a
-        # word is skipped without the rule chain (memo of _is_dead).
-        self._dead: dict[str, bool] = {}
-        self._special = frozenset(
-            INSTITUTIONS | set(CONTINENTS) | set(DEMONYMS) | set(SHORT_FORMS) | set(AP_STATES)
-        )
-
-    def lookup(self, key: str) -> tuple[list[PlaceLike], list[str]]:
-        """Candidates for a key and how each one's name matched (preferred, alternate, ...).
-        Memoised: news repeats its names, and a probe builds Place objects."""
-        hit = self._cache.get(key)
-        if hit is not None:
-            return list(hit[0]), list(hit[1])
-        if self._matches is not None:
-            ms = self._matches(key)
-            places, aliases = [m.place for m in ms], [m.alias for m in ms]
-        else:
-            places = list(self._gaz.lookup(key))
-            aliases = ["preferred" if key_of(p.name) == key else "alternate" for p in places]
-        if len(self._cache) >= _CACHE_SIZE:
-            self._cache.clear()
-        self._cache[key] = (tuple(places), tuple(aliases))
-        return places, aliases
-
-    def _usable(self, key: str, upper: bool) -> tuple[list[PlaceLike], list[str]]:
-        """The candidates a written name can take: never a transliteration key, and codes or
-        abbreviations only when the text is in capitals. Memoised per (key, capitals)."""
-        memo_key = (key, upper)
-        hit = self._usable_memo.get(memo_key)
-        if hit is None:
-            places, aliases = self._cache[key]
-            keep = [i for i, a in enumerate(aliases)
-                    if a != "translit" and (upper or a not in ("abbreviation", "code"))]
-            hit = (tuple(places[i] for i in keep), tuple(aliases[i] for i in keep))
-            if len(self._usable_memo) >= _CACHE_SIZE:
-                self._usable_memo.clear()
-            self._usable_memo[memo_key] = hit
-        return list(hit[0]), list(hit[1])
-
-    def warm(self) -> None:
-        """Build the lazy tables now (the worker calls this before taking traffic)."""
-        if self._fuzzy is not None:
-            _ = self._fuzzy.index
-        self._gaz.country("US")  # the gazetteer's own id table is built on first use
-
-    def fuzzy(self, word: str) -> tuple[str, int] | None:
-        if self._fuzzy is None:
-            return None
-        try:
-            return self._fuzzy_memo[word]
-        except KeyError:
-            pass
-        if len(self._fuzzy_memo) >= _CACHE_SIZE:
-            self._fuzzy_memo.clear()
-        hit = self._fuzzy_memo[word] = self._fuzzy.nearest(word)
-        return hit
-
-    def _is_dead(self, key: str) -> bool:
-        """True when a lone capitalised ``key`` can yield no mention whatever its context."""
-        if key in self._special or key in TITLES or key in CONNECTORS or self.lookup(key)[0]:
-            return False
-        return (len(key) < FUZZY_MIN_LEN or key in STOP_CAPS or key in COMMON_WORDS
-                or key in GIVEN_NAMES or self.fuzzy(key) is None)
-
-    def _dead_key(self, key: str) -> bool:
-        if len(self._dead) >= _CACHE_SIZE:
-            self._dead.clear()
-        hit = self._dead[key] = self._is_dead(key)
-        return hit
-
-    def _capital_of(self, word: str) -> PlaceLike | None:
-        """The capital of the country a demonym or a country's name denotes ("Ukrainian",
-        "Japan"), if it is one."""
-        key = key_of(word)
-        cc = DEMONYMS.get(key)
-        if cc is None:
-            cc = next((c.country for c in self._gaz.lookup(key) if c.kind == "country"), None)
-        return self._gaz.capital(cc) if cc else None
 
     # -- main entry ------------------------------------------------------------------------
 
