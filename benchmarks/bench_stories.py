@@ -1,6 +1,7 @@
 """Stories benchmark: pair-level precision/recall, items/s on one core, memory after 1M items.
 
     python -m benchmarks.bench_stories [--runs 3] [-n 20000] [--memory 1000000] [--against HEAD]
+    python -m benchmarks.bench_stories --full-window [280000] [--tail 100000] [--runs 3] [--against REF]
 
 1. Quality: the development set from scripts/build_neardup_devset.py (rebuilt if missing).
    Each pair runs through a fresh StoryStage (a, then b); predicted "same story" when b's
@@ -18,6 +19,11 @@
 3. Memory: ``--memory`` items of that feed with event time advancing 1 s per item (86,400
    items a day, many times a real desk's) and the default 2-day window; RSS and live
    items at checkpoints.
+
+``--full-window`` runs none of these but the stage at a full window (172,800 items live):
+N feed items generated up front, ``assign`` over all of them in a fresh process per run,
+items per CPU second over the last ``--tail``; with ``--against`` the committed stage's
+runs alternate with the work tree's (see benchmarks/_stories_full_window.py).
 """
 
 from __future__ import annotations
@@ -261,7 +267,16 @@ def main() -> None:
     parser.add_argument("--against", metavar="REF", help="also time the stage as committed at this git ref")
     parser.add_argument("--memory-against", action="store_true",
                         help="run the memory part on the --against stage instead of the work tree's")
+    parser.add_argument("--full-window", type=int, nargs="?", const=280_000, metavar="N",
+                        help="only time the stage at a full window, over N feed items (280,000)")
+    parser.add_argument("--tail", type=int, default=100_000,
+                        help="--full-window: the last items, timed")
     args = parser.parse_args()
+    if args.full_window:
+        from benchmarks._stories_full_window import run
+
+        print(json.dumps(run(args.full_window, args.tail, args.runs, args.against)))
+        return
     result: dict[str, Any] = {}
     if "quality" not in args.skip:
         pairs = load_pairs()

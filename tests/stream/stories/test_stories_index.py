@@ -61,7 +61,7 @@ def test_postings_match_the_model_through_growth_rebuilds_and_expiry(
     for seq in range(1500):
         keys = _keys(rng, pool, rng.randint(1, 30))
         found = index.find(np.array(keys, dtype=np.uint32))
-        assert sorted(index.candidates(found)) == model.candidates(keys)
+        assert sorted(index.candidates(found).tolist()) == model.candidates(keys)
         live[seq] = (keys, index.add(found, seq))
         model.add(keys, seq)
         order.append(seq)
@@ -89,9 +89,9 @@ def test_a_full_key_offers_only_its_newest_holders(switch: int) -> None:
     key = np.array([4096], dtype=np.uint32)
     for seq in range(WIDTH - 1):
         index.add(index.find(key), seq)
-    assert index.candidates(index.find(key)) == list(range(WIDTH - 1))
+    assert index.candidates(index.find(key)).tolist() == list(range(WIDTH - 1))
     index.add(index.find(key), WIDTH - 1)
-    assert index.candidates(index.find(key)) == [WIDTH - 2, WIDTH - 1]
+    assert index.candidates(index.find(key)).tolist() == [WIDTH - 2, WIDTH - 1]
     index.add(index.find(key), WIDTH)  # pushes out seq 0
     assert index.postings() == {4096: list(range(1, WIDTH + 1))}
 
@@ -102,9 +102,63 @@ def test_expiring_an_item_pushed_out_of_a_reused_row_leaves_the_row_alone() -> N
     old_rows = index.add(index.find(a), 0)
     for seq in range(1, WIDTH + 1):  # seq 0 pushed out of key 8's row
         index.add(index.find(a), seq)
-    for seq in range(1, WIDTH + 1):  # key 8 emptied: its row is freed ...
+    for seq in range(1, WIDTH + 1):  # key 8 emptied: it reads as absent ...
         index.remove(old_rows, seq)
-    assert len(index) == 0
-    index.add(index.find(b), 100)  # ... and reused by key 16
+    assert len(index) == 0 and index.postings() == {}
+    assert index.candidates(index.find(a)).tolist() == []
+    index._make_room(1)  # ... and its row is freed
+    new_rows = index.add(index.find(b), 100)  # ... and reused by key 16
+    assert new_rows.tolist() == old_rows.tolist()
     index.remove(old_rows, 0)  # seq 0 expires late: key 16 is untouched
     assert index.postings() == {16: [100]} and len(index) == 1
+    assert index.candidates(index.find(a)).tolist() == []
+
+
+def test_a_key_emptied_and_added_again_before_its_row_is_freed_keeps_it() -> None:
+    index = PostingIndex(WIDTH, RECENT, switch=0)
+    key = np.array([8], dtype=np.uint32)
+    rows = index.add(index.find(key), 0)
+    index.remove(rows, 0)
+    assert index.add(index.find(key), 1).tolist() == rows.tolist()
+    index._make_room(1)
+    assert index.postings() == {8: [1]}
+
+
+@pytest.mark.parametrize("crowded", [False, True])
+def test_placing_keys_one_at_a_time_takes_the_slots_numpy_would(
+        monkeypatch: pytest.MonkeyPatch, crowded: bool) -> None:
+    from wiremap.stream.stories import _index
+
+    def run(few: int) -> PostingIndex:
+        monkeypatch.setattr(_index, "FEW", few)
+        rng = random.Random(7)
+        pool = ([(1 << 20) * 4 + 4 * i for i in range(300)] if crowded
+                else [rng.randrange(0, 1 << 30) * 4 for _ in range(3000)])
+        index = PostingIndex(WIDTH, RECENT, switch=0)
+        live: list[tuple[int, np.ndarray]] = []
+        for seq in range(800):
+            keys = np.array(rng.sample(pool, rng.randint(1, 20)), dtype=np.uint32)
+            live.append((seq, index.add(index.find(keys), seq)))
+            if len(live) > 60:
+                victim, rows = live.pop(0)
+                index.remove(rows, victim)
+        return index
+
+    one_at_a_time, vectorised = run(10**9), run(0)
+    assert one_at_a_time._key_at.tolist() == vectorised._key_at.tolist()
+    assert one_at_a_time._row_at.tolist() == vectorised._row_at.tolist()
+    assert one_at_a_time._overflow == vectorised._overflow
+    assert one_at_a_time.postings() == vectorised.postings()
+    assert vectorised._overflow or not crowded
+
+
+@pytest.mark.parametrize("shape", [1000, (300_000, WIDTH)])
+def test_mapped_arrays_are_what_np_full_gives(shape: int | tuple[int, int]) -> None:
+    from wiremap.stream.stories._mapped import mapped_full, release_heap
+
+    array = mapped_full(shape, -1, np.int64)
+    assert array.shape == np.full(shape, -1, dtype=np.int64).shape
+    assert (array == -1).all() and array.dtype == np.int64
+    array[-1] = 7  # writable, to the end
+    assert array.reshape(-1)[-1] == 7 and array.reshape(-1)[0] == -1
+    release_heap()

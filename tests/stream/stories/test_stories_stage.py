@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import random
 import re
+from collections import Counter
 from collections.abc import Callable
 
 import pytest
 
 from wiremap.stream.stories import StoryAssignment, StoryStage
+from wiremap.stream.stories import _stage as S
+from wiremap.stream.stories._index import Lookup
+from wiremap.stream.stories._text import Features, extract
 
 HEADLINE = "Flash floods cut off villages near Valence after record rainfall"
 PARAGRAPHS = [
@@ -276,3 +281,96 @@ def test_the_numpy_index_assigns_as_the_dict_index_does(
     assert in_numpy
     assert by_numpy == by_dict
     assert sum(a.matched_id is not None for a in by_dict) > 100
+
+
+# --- the fast paths against the plain code they replace -------------------------------
+
+def _plain_match_long(stage: StoryStage, f: Features, span: tuple[float, float],
+                      found: Lookup) -> tuple[object | None, float]:
+    """Candidate ranking and verification as first written: every candidate counted, ranked
+    and looked up in the entries; overlaps by set intersection."""
+    held = stage._index.candidates(found).tolist()
+    if not held:
+        return None, 0.0
+    hits = Counter(held)
+    n = len(f.shingles)
+    query_step = S.SAMPLE if n >= S.SMALL else S.QUERY_SAMPLE
+    if stage.threshold * n / S.SAMPLE >= S.LONE_HIT:
+        ranked = [(-k, s) for s, k in hits.items() if k > 1 or s in stage._small]
+    else:
+        ranked = [(-k, s) for s, k in hits.items()]
+    ranked = sorted(ranked)[: S.MAX_VERIFY]
+    best, best_sim = None, 0.0
+    for neg, seq in ranked:
+        k, e = -neg, stage._entries[seq]
+        if e.short or not span[0] <= e.ts <= span[1]:
+            continue
+        m = len(e.shingles)
+        step = S.SAMPLE if m >= S.SMALL else query_step
+        expected = stage.threshold * (min(n, m) + S.LENGTH_WEIGHT * abs(n - m)) / step
+        if (k == 1 and expected >= S.LONE_HIT) or (k + 2 * k**0.5 + 2) < S.PREFILTER * expected:
+            continue
+        sim = S._similarity(len(set(f.shingles.tolist()) & set(e.shingles.tolist())), n, m)
+        if sim >= stage.threshold and sim > best_sim and S.facts_agree(f, e.features):
+            best, best_sim = e, sim
+    return best, best_sim
+
+
+def _shared_paragraph_items(n: int, seed: int) -> list[tuple[str, str, float]]:
+    """Items assembled from a small pool of paragraphs, long and short, so that most have
+    many candidates, some held by several keys; event times now and then out of order."""
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(300)] + [f"Town{i}" for i in range(40)] + [str(i) for i in range(30)]
+    pool = [" ".join(rng.choice(words) for _ in range(rng.randint(15, 60))) + "." for _ in range(300)]
+    items = []
+    for k in range(n):
+        paragraphs = rng.sample(pool, rng.choice([1, 1, 2, 3, 5]))
+        text = "\n\n".join(paragraphs)
+        if rng.random() < 0.3:
+            text = " ".join(text.split()[: rng.randint(22, 70)])  # small: fewer than 64 shingles
+        late = rng.random()
+        ts = float(k) - (rng.random() * 150 if late < 0.1 else rng.randint(900, 1100) if late < 0.13 else 0)
+        items.append((f"i{k}", f"Item {k % 7}\n{text}", ts))
+    return items
+
+
+def test_candidate_ranking_verifies_what_ranking_every_candidate_did(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from wiremap.stream.stories import _index
+
+    monkeypatch.setattr(_index, "SWITCH", 300)  # the dict index first, then numpy's
+    stage = StoryStage(threshold=0.5, window_s=1000.0)
+    seen: Counter[str] = Counter()
+    for item_id, text, ts in _shared_paragraph_items(4000, 8):
+        f = extract(text)
+        if not f.short:
+            found = stage._index.find(S._keys(f.shingles))
+            span = (max(stage._watermark, ts) - stage.window_s, ts + stage.window_s)
+            fast = stage._match_long(f, span, found)
+            assert fast == _plain_match_long(stage, f, span, found), item_id
+            distinct = len(set(stage._index.candidates(found).tolist()))
+            big = stage.threshold * len(f.shingles) / S.SAMPLE >= S.LONE_HIT
+            seen["big" if big else "not big"] += 1
+            seen["many candidates"] += distinct > S.MAX_VERIFY
+            seen["matched"] += fast[0] is not None
+        stage.assign(item_id, text, ts)
+        if int(item_id[1:]) % 50 == 0:
+            assert all(stage._sizes[seq - stage._base] == len(e.shingles)
+                       and stage._times[seq - stage._base] == e.ts for seq, e in stage._entries.items())
+    assert stage._index.in_numpy and stage._base > 0  # past the dict and a rebase of the arrays
+    assert min(seen["big"], seen["not big"], seen["many candidates"], seen["matched"]) > 100, seen
+
+
+def test_expiry_keeps_exactly_the_items_within_the_window_of_the_newest_event_time() -> None:
+    stage = StoryStage(threshold=0.5, window_s=50.0)
+    live: dict[str, float] = {}
+    newest, late = float("-inf"), 0
+    for item_id, text, ts in _shared_paragraph_items(1500, 9):
+        if ts > newest:  # the plain rule: when event time advances, older items go
+            newest = ts
+            live = {i: t for i, t in live.items() if t >= ts - stage.window_s}
+        live[item_id] = ts
+        stage.assign(item_id, text, ts)
+        assert {e.item_id for e in stage._entries.values()} == set(live)
+        late = max(late, len(stage._late))
+    assert late > 2  # items arriving out of order went the heap's way

@@ -35,9 +35,9 @@ drop out), so memory is bounded by the items in one window.
 
 Scaling: near-duplicates have different ids, so key partitioning cannot bring them
 together. The stage runs on one partition (one faust agent, one core); docs/benchmarks.md
-has its measured rate (~5,000 items/s of CPU time with 20,000 items live, ~3,000-4,600 at
-a full window of 172,800 depending on the machine's load; a desk needs a few items a
-second, and replaying a full window to rebuild state takes about a minute). About 40 % of
+has its measured rate (~8,000 items/s of CPU time with 20,000 items live, ~6,300 at a full
+window of 172,800 on a quiet machine, ~5,400 sharing its cores; a desk needs a few items a
+second, and replaying a full window to rebuild state takes under a minute). About half of
 an item's cost is its text features, a pure function of the text that could be computed
 upstream on any core. Should one core ever not suffice, the next step is LSH-band-keyed
 repartitioning: emit each item once per index key to a topic keyed by that key,

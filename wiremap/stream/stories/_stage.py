@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections import Counter
+from collections import deque
 from typing import NamedTuple
 
 import numpy as np
@@ -13,6 +13,8 @@ from rapidfuzz.distance import OSA
 
 from wiremap.settings import get_settings
 from wiremap.stream.stories._index import Lookup, PostingIndex
+from wiremap.stream.stories._mapped import mapped_full
+from wiremap.stream.stories._rank import ranked, repeated
 from wiremap.stream.stories._text import Features, extract
 
 __all__ = ["StoryAssignment", "StoryStage"]
@@ -55,7 +57,6 @@ ALERT_HASHES = 3
 MAX_ALERTS = 256
 _ALERT_MUL = (0x2545F491, 0x9E3779B1, 0x85EBCA77)[:ALERT_HASHES]
 _ALERT_ADD = (0x165667B1, 0xC2B2AE3D, 0x27D4EB2F)[:ALERT_HASHES]
-_NO_FACTS: frozenset[int] = frozenset()
 _NO_ROWS = np.zeros(0, dtype=np.int32)
 
 
@@ -92,8 +93,8 @@ def _overlap(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> int:
         a, b = b, a
     if not len(a):
         return 0
-    at = np.searchsorted(b, a)
-    at[at == len(b)] = 0
+    at = b.searchsorted(a)
+    np.minimum(at, len(b) - 1, out=at)  # past the end: compares unequal at the last
     return int(np.count_nonzero(b[at] == a))
 
 
@@ -164,7 +165,16 @@ class StoryStage:
         self._index = PostingIndex(MAX_POSTING, FULL_RECENT)  # long items' sampled shingles
         self._alerts: dict[int, list[int]] = {}  # alert key → short items
         self._small: set[int] = set()  # long items with fewer than SMALL shingles
-        self._expiry: list[tuple[float, int]] = []
+        # (event time, seq) of items in arrival order while event time does not go back,
+        # and a heap of those that arrived late.
+        self._expiry: deque[tuple[float, int]] = deque()
+        self._late: list[tuple[float, int]] = []
+        # Shingle count and event time of the items from seq _base on, so candidates are
+        # ranked and prefiltered without touching their entries.
+        self._base = 0
+        self._sizes = mapped_full(1024, 0, np.int32)
+        self._times = mapped_full(1024, 0, np.float64)
+        self._size_view, self._time_view = self._sizes.data, _floats(self._times)
         self._stories: dict[str, list[int]] = {}  # story id → [size so far, live members]
 
     def __len__(self) -> int:
@@ -196,7 +206,7 @@ class StoryStage:
         else:
             found = self._index.find(_keys(f.shingles))
             match, sim = self._match_long(f, span, found)
-            if match is None and f.alert is not None and self._alerts:
+            if match is None and self._alerts and f.alert is not None:
                 match, sim = self._match_alert(f, span)
         if match is None:
             story = self._stories.setdefault(item_id, [0, 0])  # an id replayed after expiry
@@ -214,36 +224,33 @@ class StoryStage:
     def _match_long(self, f: Features, span: tuple[float, float],
                     found: Lookup) -> tuple[_Entry | None, float]:
         held = self._index.candidates(found)
-        if not held:
+        if not len(held):
             return None, 0.0
-        hits = Counter(held)
+        held.sort()
         n = len(f.shingles)
-        query_step = SAMPLE if n >= SMALL else QUERY_SAMPLE
         if self.threshold * n / SAMPLE >= LONE_HIT:
             # A lone hit can only be a match when the stored item is small.
-            small = self._small
-            ranked = [(-k, s) for s, k in hits.items() if k > 1 or s in small]
+            seqs, hits = repeated(held, self._small, MAX_VERIFY)
         else:
-            ranked = [(-k, s) for s, k in hits.items()]
-        if len(ranked) > MAX_VERIFY:
-            ranked = heapq.nsmallest(MAX_VERIFY, ranked)
-        else:
-            ranked.sort()
+            seqs, hits = ranked(held, MAX_VERIFY)
+        query_step = SAMPLE if n >= SMALL else QUERY_SAMPLE
         best: _Entry | None = None
         best_sim = 0.0
         mine: set[int] | None = None
-        for neg, seq in ranked:
-            k = -neg
-            e = self._entries[seq]
-            if e.short or not span[0] <= e.ts <= span[1]:
+        low, high = span
+        base, sizes, times = self._base, self._size_view, self._time_view
+        for seq, k in zip(seqs, hits, strict=True):
+            ts = times[seq - base]
+            if not low <= ts <= high:
                 continue
+            m = sizes[seq - base]
             # Shared index keys estimate the overlap (both sides sample the shingles):
             # skip candidates that cannot be close, before the exact count.
-            m = len(e.shingles)
             step = SAMPLE if m >= SMALL else query_step
             expected = self.threshold * (min(n, m) + LENGTH_WEIGHT * abs(n - m)) / step
             if (k == 1 and expected >= LONE_HIT) or (k + 2 * k**0.5 + 2) < PREFILTER * expected:
                 continue
+            e = self._entries[seq]
             if m + n > SET_OVERLAP:
                 sim = _similarity(_overlap(f.shingles, e.shingles), n, m)
             else:
@@ -283,17 +290,40 @@ class StoryStage:
                 for key in alert_keys:
                     self._alerts.setdefault(key, []).append(seq)
         else:
-            f.alert, f.alert_facts = None, _NO_FACTS  # a long item's headline is only a query
+            f.drop_alert()
             if len(f.shingles) < SMALL:
                 self._small.add(seq)
             assert found is not None
             was_dict = not self._index.in_numpy
-            rows = self._index.add(found, seq).astype(np.int32)  # half the bytes held per item
+            rows = self._index.add(found, seq)
             if was_dict and self._index.in_numpy:
                 self._backfill_rows()
+        at = seq - self._base
+        if at == len(self._sizes):
+            at = self._rebase(seq)
+        self._size_view[at] = len(f.shingles)
+        self._time_view[at] = ts
         self._entries[seq] = _Entry(item_id, ts, f, alert_keys, rows, result)
         self._by_id[item_id] = seq
-        heapq.heappush(self._expiry, (ts, seq))
+        if not self._expiry or ts >= self._expiry[-1][0]:
+            self._expiry.append((ts, seq))
+        else:
+            heapq.heappush(self._late, (ts, seq))
+
+    def _rebase(self, seq: int) -> int:
+        """Start the sizes and times at the oldest live item (the entries' first: seqs are
+        inserted in order), in place, or in arrays twice the size when they are over half
+        full; ``seq``'s place."""
+        oldest = next(iter(self._entries), seq)
+        live, start = seq - oldest, oldest - self._base
+        sizes, times = self._sizes, self._times
+        if 2 * live > len(sizes):
+            size = 2 * len(sizes)
+            sizes, times = mapped_full(size, 0, np.int32), mapped_full(size, 0, np.float64)
+        sizes[:live], times[:live] = self._sizes[start : start + live], self._times[start : start + live]
+        self._base, self._sizes, self._times = oldest, sizes, times
+        self._size_view, self._time_view = sizes.data, _floats(times)
+        return live
 
     def _backfill_rows(self) -> None:
         """Once the index has moved into numpy: give every live long item its rows, so its
@@ -305,20 +335,25 @@ class StoryStage:
                 e.rows = rows[rows != 0].astype(np.int32)
 
     def _expire(self, horizon: float) -> None:
-        while self._expiry and self._expiry[0][0] < horizon:
-            _, seq = heapq.heappop(self._expiry)
-            e = self._entries.pop(seq)
-            del self._by_id[e.item_id]
-            if not e.short:  # an item added while the index was a dict has no rows: its keys
-                self._index.remove(e.rows, seq, None if len(e.rows) else _keys(e.shingles))
-            if e.shingles.size < SMALL:
-                self._small.discard(seq)
-            for key in e.alert_keys:
-                _drop(self._alerts, key, seq)
-            story = self._stories[e.story_id]
-            story[1] -= 1
-            if story[1] == 0:
-                del self._stories[e.story_id]
+        expiry, late = self._expiry, self._late
+        while expiry and expiry[0][0] < horizon:
+            self._forget(expiry.popleft()[1])
+        while late and late[0][0] < horizon:
+            self._forget(heapq.heappop(late)[1])
+
+    def _forget(self, seq: int) -> None:
+        e = self._entries.pop(seq)
+        del self._by_id[e.item_id]
+        if not e.short:  # an item added while the index was a dict has no rows: its keys
+            self._index.remove(e.rows, seq, None if len(e.rows) else _keys(e.shingles))
+        if e.shingles.size < SMALL:
+            self._small.discard(seq)
+        for key in e.alert_keys:
+            _drop(self._alerts, key, seq)
+        story = self._stories[e.story_id]
+        story[1] -= 1
+        if story[1] == 0:
+            del self._stories[e.story_id]
 
 
 def _keys(shingles: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
@@ -327,7 +362,7 @@ def _keys(shingles: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
 
 
 def _sample(shingles: npt.NDArray[np.uint32], step: int) -> npt.NDArray[np.uint32]:
-    return shingles[(shingles & np.uint32(step - 1)) == 0]
+    return shingles[(shingles & (step - 1)) == 0]
 
 
 def _drop(alerts: dict[int, list[int]], key: int, seq: int) -> None:
@@ -335,3 +370,9 @@ def _drop(alerts: dict[int, list[int]], key: int, seq: int) -> None:
     seqs.remove(seq)
     if not seqs:
         del alerts[key]
+
+
+def _floats(a: npt.NDArray[np.float64]) -> memoryview[float]:
+    """A float64 array's memoryview: its items read and written at Python's speed."""
+    return a.data.cast("B").cast("d")
+

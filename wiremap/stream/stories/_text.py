@@ -6,6 +6,8 @@ Python's per-process ``hash``), so replaying the same items rebuilds the same st
 
 from __future__ import annotations
 
+import array
+import bisect
 import re
 import unicodedata
 import zlib
@@ -63,13 +65,25 @@ _BOILERPLATE: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
     )),
 ]
 
-# Every trigger contains one of its pattern's gates, and most texts contain none; the
-# gates and triggers shared between patterns are searched for once per text.
-_GATES: list[tuple[str, ...]] = [(")",), (")",), ("rights reserved",), (), (" by",), (" by",),
-                                 ("(", "["), ("our standards",), ()]
-_CHECKS = [(gate, triggers, pattern)
-           for gate, (triggers, pattern) in zip(_GATES, _BOILERPLATE, strict=True)]
-assert all(not gates or any(g in t for g in gates) for gates, ts, _ in _CHECKS for t in ts)
+# Most texts hold no trigger. Each is searched for once per text, bar those holding an anchor
+# (a rare character, or " by"): the anchor is searched for once, and each of its occurrences
+# checked against the triggers around it.
+_ANCHORS = (")", "(", "[", " by")
+
+
+def _by_anchor() -> tuple[tuple[str, ...], tuple[tuple[str, tuple[tuple[str, int], ...]], ...]]:
+    plain: list[str] = []
+    anchored: dict[str, list[tuple[str, int]]] = {}
+    for t in sorted({t for triggers, _ in _BOILERPLATE for t in triggers}):
+        anchor = next((a for a in _ANCHORS if a in t), None)
+        if anchor is None:
+            plain.append(t)
+        else:
+            anchored.setdefault(anchor, []).append((t, t.index(anchor)))
+    return tuple(plain), tuple((a, tuple(ts)) for a, ts in anchored.items())
+
+
+_PLAIN, _ANCHORED = _by_anchor()
 _HEAD = re.compile(r"\s*([^\n]*)")
 # Urgency and update prefixes of a headline: "UPDATE 2-", "BREAKING:", "EXCLUSIVE-".
 _PREFIX = re.compile(
@@ -93,12 +107,19 @@ _FIRST = re.compile(rb"[\s\"'(\[]*([A-Z][A-Za-z0-9_\x80-\xff]*)")
 _KEEP = set(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _KEEP |= set(range(128, 256))
 _TABLE = bytes(b if b in _KEEP else 0x20 for b in range(256))
+# A capitalised word (or a figure) of the ASCII-punctuation-free text, after a space.
+_CAPITALISED = re.compile(rb" ([0-9A-Z][^ ]*)")
 _UNICODE_PUNCT = "’‘“”—–…«»„·•"
+#: Triggers with a character that :func:`_spaced` replaces (") —").
+_DASHED = tuple(sorted({t for triggers, _ in _BOILERPLATE for t in triggers
+                        if any(ch in t for ch in _UNICODE_PUNCT)}))
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _M3 = np.uint64(0x165667B19E3779F9)
 _SHIFT = np.uint64(32)
 _EMPTY = np.zeros(0, dtype=np.uint32)
+_U32 = next(code for code in "IL" if array.array(code).itemsize == 4)
+_NO_FACTS: frozenset[int] = frozenset()
 
 
 class Features:
@@ -106,24 +127,46 @@ class Features:
     form, and its facts as two space-joined byte strings: a few hundred bytes, where holding
     the cleaned text to extract them on first use cost ~1.2 KB per live item."""
 
-    __slots__ = ("_names", "_numbers", "alert", "alert_facts", "shingles", "tokens")
+    __slots__ = ("_alert", "_alert_facts", "_head", "_names", "_numbers", "shingles", "tokens")
 
     def __init__(self, facts: tuple[tuple[bytes, ...], tuple[bytes, ...]],
                  shingles: npt.NDArray[np.uint32], tokens: int,
-                 alert: npt.NDArray[np.uint32] | None, alert_facts: frozenset[int]) -> None:
+                 alert: npt.NDArray[np.uint32] | None, alert_facts: frozenset[int],
+                 head: str | None = None) -> None:
         self._names = b" ".join(facts[0])
         self._numbers = b" ".join(facts[1])
         self.shingles = shingles
         self.tokens = tokens
-        #: The alert form: a short item's token hashes, or a long item's headline's
-        #: (first line, when that is alert-sized); None when there is none.
-        self.alert = alert
-        #: The alert's names and figures, as token hashes.
-        self.alert_facts = alert_facts
+        self._alert = alert
+        self._alert_facts = alert_facts
+        #: A long item's first line, until its alert form is first asked for: most long
+        #: items are never compared with alerts.
+        self._head = head
 
     @property
     def short(self) -> bool:
         return self.tokens < SHORT_TOKENS
+
+    @property
+    def alert(self) -> npt.NDArray[np.uint32] | None:
+        """The alert form: a short item's token hashes, or a long item's headline's (first
+        line, when that is alert-sized); None when there is none."""
+        if self._head is not None:
+            self._alert, self._alert_facts = _headline(self._head)
+            self._head = None
+        return self._alert
+
+    @property
+    def alert_facts(self) -> frozenset[int]:
+        """The alert's names and figures, as token hashes."""
+        if self._head is not None:
+            self._alert, self._alert_facts = _headline(self._head)
+            self._head = None
+        return self._alert_facts
+
+    def drop_alert(self) -> None:
+        """Forget the alert form (a long item's headline is only a query)."""
+        self._alert, self._alert_facts, self._head = None, _NO_FACTS, None
 
     def facts(self) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
         """(names and places, figures), lower-cased and sorted."""
@@ -132,36 +175,56 @@ class Features:
 
 def strip_boilerplate(text: str) -> str:
     """Remove agency credits, copyright lines and update tags that republications add."""
-    ascii_only = text.isascii()
-    if not ascii_only:
-        text = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        text = _unprefixed(text)
+        return _strip(text, _triggers(text.lower()))
+    text = _unprefixed(unicodedata.normalize("NFKC", text))
+    spaced = _spaced(text)
+    # Usually ASCII, so cheap to lower: the triggers in it, and those with a dash it lost,
+    # are a superset of the text's (a space for a quote can complete one), checked below.
+    found = _triggers(spaced.lower() if spaced.isascii() else spaced.casefold())
+    found.update(t for t in _DASHED if t in text)
+    if found:
+        low = text.casefold()
+        found = {t for t in found if t in low}
+        if found:
+            return _spaced(_strip(text, found))
+    return spaced
+
+
+def _unprefixed(text: str) -> str:
     prefix = _PREFIX.match(text)
-    if prefix:
-        text = text[prefix.end():]
-    low = text.lower() if ascii_only else text.casefold()
-    seen: dict[str, bool] = {}
-    for gates, triggers, pattern in _CHECKS:
-        for g in gates:
-            found = seen.get(g)
-            if found is None:
-                found = seen[g] = g in low
-            if found:
-                break
-        else:
-            if gates:
-                continue
-        for t in triggers:
-            found = seen.get(t)
-            if found is None:
-                found = seen[t] = t in low
-            if found:
-                text = pattern.sub(" ", text)
-                break
-    if not ascii_only:
-        for ch in _UNICODE_PUNCT:
-            if ch in text:
-                text = text.replace(ch, " ")
+    return text[prefix.end():] if prefix else text
+
+
+def _spaced(text: str) -> str:
+    """Unicode quotes, dashes and bullets → spaces."""
+    for ch in _UNICODE_PUNCT:
+        if ch in text:
+            text = text.replace(ch, " ")
     return text
+
+
+def _strip(text: str, found: set[str]) -> str:
+    """The text without the boilerplate whose triggers were ``found``."""
+    if found:
+        for triggers, pattern in _BOILERPLATE:
+            if not found.isdisjoint(triggers):
+                text = pattern.sub(" ", text)
+    return text
+
+
+def _triggers(low: str) -> set[str]:
+    """The boilerplate triggers that occur in ``low``."""
+    found = {t for t in _PLAIN if t in low}
+    for anchor, triggers in _ANCHORED:
+        i = low.find(anchor)
+        while i >= 0:
+            for t, at in triggers:
+                if i >= at and low.startswith(t, i - at):
+                    found.add(t)
+            i = low.find(anchor, i + 1)
+    return found
 
 
 def _words(text: str) -> tuple[bytes, bytes, list[int]]:
@@ -174,7 +237,7 @@ def _words(text: str) -> tuple[bytes, bytes, list[int]]:
 
 def _facts(encoded: bytes, raw: bytes) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
     """Names and places (capitalised words used mid-sentence) and figures (numbers), lower-cased."""
-    counts = Counter([w for w in raw.split() if w[0] < 0x5B])
+    counts = Counter(_CAPITALISED.findall(b" " + raw))
     if not counts:
         return (), ()
     first = _FIRST.match(encoded)
@@ -182,11 +245,9 @@ def _facts(encoded: bytes, raw: bytes) -> tuple[tuple[bytes, ...], tuple[bytes, 
         counts[first.group(1)] -= 1
     for w in _INITIAL.findall(encoded):
         counts[w] -= 1
-    found = {w.lower() for w, c in counts.items() if c > 0 or w[0] <= 0x39}
-    found -= _NOT_FACTS
-    names = tuple(sorted(w for w in found if w[0] > 0x39))
-    numbers = tuple(sorted(w for w in found if w[0] <= 0x39))
-    return names, numbers
+    found = sorted({w.lower() for w, c in counts.items() if c > 0 or w[0] <= 0x39} - _NOT_FACTS)
+    names = bisect.bisect_left(found, b":")  # figures (a digit first) sort before names
+    return tuple(found[names:]), tuple(found[:names])
 
 
 def _alert_facts(raw: bytes) -> frozenset[int]:
@@ -204,30 +265,35 @@ def _set(tokens: list[int]) -> npt.NDArray[np.uint32]:
 def _shingles(tokens: list[int]) -> npt.NDArray[np.uint32]:
     if not tokens:
         return _EMPTY
-    h = np.array(tokens, dtype=np.uint64)
+    h = np.frombuffer(array.array(_U32, tokens), dtype=np.uint32)  # twice np.array's speed
     if len(h) >= SHINGLE:
         mixed = h[: -SHINGLE + 1] * _M1 + h[1 : len(h) - SHINGLE + 2] * _M2 + h[SHINGLE - 1 :] * _M3
     else:
         mixed = np.array([int(np.sum(h * _M1, dtype=np.uint64))], dtype=np.uint64)
     out = (mixed >> _SHIFT).astype(np.uint32)
     out.sort()
-    return out[np.concatenate(([True], out[1:] != out[:-1]))]
+    keep = np.empty(len(out), dtype=bool)
+    keep[0] = True
+    np.not_equal(out[1:], out[:-1], out=keep[1:])
+    return out[keep]
+
+
+def _headline(head_text: str) -> tuple[npt.NDArray[np.uint32] | None, frozenset[int]]:
+    """A long item's headline (its first line) as an alert, when it is alert-sized."""
+    _, head_raw, head = _words(head_text)
+    if MIN_ALERT_TOKENS <= len(head) < SHORT_TOKENS:
+        return _set(head), _alert_facts(head_raw)
+    return None, _NO_FACTS
 
 
 def extract(text: str) -> Features:
     """Features of one item's text (headline, newline, body)."""
     clean = strip_boilerplate(text)
     encoded, raw, tokens = _words(clean)
-    alert: npt.NDArray[np.uint32] | None = None
-    alert_facts: frozenset[int] = frozenset()
-    if len(tokens) < SHORT_TOKENS:
-        if tokens:
-            alert = _set(tokens)
-            alert_facts = _alert_facts(raw)
-    else:
-        head_text = _HEAD.match(clean).group(1)  # type: ignore[union-attr]
-        _, head_raw, head = _words(head_text)
-        if MIN_ALERT_TOKENS <= len(head) < SHORT_TOKENS:
-            alert = _set(head)
-            alert_facts = _alert_facts(head_raw)
-    return Features(_facts(encoded, raw), _shingles(tokens), len(tokens), alert, alert_facts)
+    facts, shingles = _facts(encoded, raw), _shingles(tokens)
+    if len(tokens) >= SHORT_TOKENS:
+        head = _HEAD.match(clean).group(1)  # type: ignore[union-attr]
+        return Features(facts, shingles, len(tokens), None, _NO_FACTS, head)
+    if not tokens:
+        return Features(facts, shingles, 0, None, _NO_FACTS)
+    return Features(facts, shingles, len(tokens), _set(tokens), _alert_facts(raw))
