@@ -28,7 +28,7 @@ import numpy.typing as npt
 from wiremap.stream.geo import _eval
 from wiremap.stream.geo._confidence import FEATURES
 from wiremap.stream.geo._evidence import haversine_km
-from wiremap.stream.geo._model import ConfidenceModel, Trees
+from wiremap.stream.geo._model import AREA_KINDS, ConfidenceModel, Trees
 from wiremap.stream.geo._paths import data_path
 from wiremap.stream.geo.geoparser import Geoparser
 
@@ -86,10 +86,6 @@ def _outlines() -> dict[str, Any]:
     return out
 
 
-def is_area(place_id: str) -> bool:
-    return place_id.startswith(("cc:", "a1:"))
-
-
 def area_label(pred: dict[str, Any], gold: list[dict[str, Any]]) -> int:
     """``label``, or for a country or admin-1 placement: the gold point lies in its outline.
     Whether "Russia" names Russia does not hang on which point a gazetteer gives Russia."""
@@ -119,7 +115,7 @@ def collect(gp: Geoparser, corpora: dict[str, Path]) -> list[dict[str, Any]]:
                 if m.match == "capital" or r.place.kind == "airport":
                     continue
                 p = {"start": m.start, "end": m.end, "lat": r.place.lat, "lon": r.place.lon,
-                     "name": m.text, "place_id": r.place.id}
+                     "name": m.text, "place_id": r.place.id, "kind": r.place.kind}
                 rows.append((p, a.features, label(p, gold), area_label(p, gold),
                              toponym_label(p, gold)))
             docs.append({"corpus": corpus, "doc_id": doc["doc_id"], "n_gold": len(gold),
@@ -197,7 +193,7 @@ def _arrays(docs: list[dict[str, Any]]) -> dict[str, Any]:
         "point": np.array([r[2] for r in rows], dtype=int),
         "area": np.array([r[3] for r in rows], dtype=int),
         "toponym": np.array([r[4] for r in rows], dtype=int),
-        "is_area": np.array([is_area(r[0]["place_id"]) for r in rows], dtype=bool),
+        "is_area": np.array([r[0]["kind"] in AREA_KINDS for r in rows], dtype=bool),
         "groups": np.array([i for i, d in enumerate(docs) for _ in d["rows"]], dtype=int),
     }
 

@@ -33,9 +33,11 @@ import numpy.typing as npt
 
 from wiremap.errors import GeoError
 
-__all__ = ["HEADS", "MODEL_PATH", "ConfidenceModel", "Scores", "Trees"]
+__all__ = ["AREA_KINDS", "HEADS", "MODEL_PATH", "ConfidenceModel", "Scores", "Trees"]
 
 MODEL_PATH = Path(__file__).resolve().parent / "confidence_model.json"
+#: Kinds of place whose confidence is the area head's.
+AREA_KINDS = frozenset({"country", "admin1"})
 _RETRAIN = "rebuild it with scripts/train_geo_confidence.py"
 
 

@@ -11,7 +11,7 @@ from wiremap.errors import GeoError
 from wiremap.stream.geo._claims import role_of, sentence_cues
 from wiremap.stream.geo._confidence import FEATURES, features
 from wiremap.stream.geo._describe import precision_of, reason_of
-from wiremap.stream.geo._model import ConfidenceModel
+from wiremap.stream.geo._model import AREA_KINDS, ConfidenceModel
 from wiremap.stream.geo._person import is_person_name, person_keys, warm_person_names
 from wiremap.stream.geo._recognize import Recognizer
 from wiremap.stream.geo._resolve import Resolver
@@ -41,8 +41,6 @@ _DOMAIN = re.compile(r"(?:https?://)?(?:[\w-]+\.)+([a-z]{2,4})(?:[/:]|$)")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _MODES = ("place", "all", "none")
 _AIRPORT_CAP = 0.9
-#: Placements judged as areas (is the event in it?) rather than by their point.
-_AREAS = frozenset({"country", "admin1"})
 _EDIT_PENALTY = 0.15
 
 
@@ -147,7 +145,7 @@ class Geoparser:
             for r, x, point, area, topo in zip(resolved, rows, scores.point[i:j], scores.area[i:j],
                                                scores.toponym[i:j], strict=True):
                 kind = r.place.kind
-                conf = area if kind in _AREAS else point
+                conf = area if kind in AREA_KINDS else point
                 if r.mention.match == "capital":
                     # Annotated corpora do not mark "the capital", so the model never saw one: it
                     # is read by rule, and its confidence is how clearly one country leads.
