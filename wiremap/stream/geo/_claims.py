@@ -50,8 +50,8 @@ _ORIGIN = re.compile(
     r"nearby|neighbou?ring)|\s+[A-Z][\w'’-]*)*\s*$"
 )
 # Every _ORIGIN match holds one of these (lower-cased): the verb or noun of each alternative.
-_ORIGIN_NEEDS = ("origin", "launch", "fired", "took", "came", "coming", "flew", "departed",
-                 "direction", "staging", "sent", "arrived", "imported", "fled")
+_ORIGIN_NEEDS = Needles(("origin", "launch", "fired", "took", "came", "coming", "flew",
+                          "departed", "direction", "staging", "sent", "arrived", "imported", "fled"))
 _EVENT = re.compile(
     r"(?=[abcdefhikmopqrstw])\b(attack\w*|strik\w+|struck|crash\w*|shot\s+down|intercept\w*|destroy\w*|explo\w+|"
     r"blast|kill\w*|injur\w+|wound\w*|fire[sd]?|burn\w*|flood\w*|quake|earthquake|storm|"
@@ -85,10 +85,6 @@ def _status(sentence: str) -> ClaimStatus:
     return ClaimStatus.REPORTED
 
 
-def _has_any(text: str, parts: tuple[str, ...]) -> bool:
-    return any(map(text.__contains__, parts))
-
-
 def has_event(sentence: str) -> bool:
     """Does the sentence report something happening (a strike, a fire, cancelled flights)?"""
     return _EVENT.search(sentence.lower()) is not None
@@ -99,7 +95,7 @@ def role_of(sentence: str, offset: int, *, event: bool | None = None) -> Role:
     has_event(sentence) when the caller already knows it."""
     before = sentence[max(0, offset - 80) : offset]
     # (In non-ASCII text re.I also folds "ſ", "K" (Kelvin) and the like: there, always search.)
-    if (not before.isascii() or _has_any(before.lower(), _ORIGIN_NEEDS)) \
+    if (not before.isascii() or _ORIGIN_NEEDS.present(before.lower())) \
             and _ORIGIN.search(before):
         return Role.ORIGIN
     if event if event is not None else has_event(sentence):

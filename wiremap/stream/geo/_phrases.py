@@ -73,9 +73,9 @@ def capital_mentions(doc: Doc, out: list[Mention], aviation_sents: set[int],
                 aliases=["preferred"] * len(cands),
             )
         )
-    if any(c.cands for c in out if c.match == "capital"):
-        # "the Ukrainian capital" names the city, not the country its adjective is.
-        spans = [(c.start, c.end) for c in out if c.match == "capital" and c.cands]
+    # "the Ukrainian capital" names the city, not the country its adjective is.
+    spans = [(c.start, c.end) for c in out if c.match == "capital" and c.cands]
+    if spans:
         out[:] = [c for c in out if c.match != "demonym"
                   or not any(a <= c.start and c.end <= b for a, b in spans)]
 

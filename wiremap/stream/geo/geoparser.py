@@ -119,7 +119,8 @@ class Geoparser:
               ) -> list[Placement]:
         """Placements for ``text``; offsets index into ``text``. Only English is read with
         its rules; other languages still get gazetteer-name matching. The floors default to
-        the parser's own (``min_toponym=0, min_confidence=0``: every resolved mention)."""
+        the parser's own; ``min_toponym=0`` with ``min_confidence=0`` gives every resolved
+        mention."""
         doc, analysed = self._analyse([(text, source_country(source))])[0]
         return self._placements(text, doc, analysed, min_confidence, min_toponym)
 
