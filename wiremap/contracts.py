@@ -198,6 +198,8 @@ class Role(StrEnum):
     EVENT = "event"
     ORIGIN = "origin"
     MENTIONED = "mentioned"
+    #: Where the copy was filed ("KYIV (AP) -"), not where the event was.
+    DATELINE = "dateline"
 
 
 class ClaimStatus(StrEnum):

@@ -40,14 +40,15 @@ def _push(settings: Settings, feed: Path) -> str:
 
 
 def _stories_by_region(reports: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
-    """Region → distinct story ids with a placement there sure enough to count, from
-    reports.located alone."""
+    """Region → distinct story ids with a placement there sure enough to count (a dateline
+    only where the report places nothing else), from reports.located alone."""
     floor = Settings().rollup_min_confidence
     out: dict[str, set[str]] = defaultdict(set)
     for report in reports.values():
-        for placement in report["placements"]:
-            if placement["admin1"] and placement["confidence"] >= floor:
-                out[placement["admin1"]].add(report["story_id"])
+        sure = [p for p in report["placements"] if p["admin1"] and p["confidence"] >= floor]
+        body = [p for p in sure if p["role"] != "dateline"]
+        for placement in body or sure:
+            out[placement["admin1"]].add(report["story_id"])
     return dict(out)
 
 

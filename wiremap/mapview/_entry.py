@@ -20,7 +20,7 @@ CLAIM_RANK = {
     ClaimStatus.UNCONFIRMED: 1,
     ClaimStatus.SPECULATIVE: 0,
 }
-ROLE_RANK = {Role.EVENT: 2, Role.ORIGIN: 1, Role.MENTIONED: 0}
+ROLE_RANK = {Role.EVENT: 3, Role.ORIGIN: 2, Role.MENTIONED: 1, Role.DATELINE: 0}
 CLAIMS = sorted(CLAIM_RANK, key=CLAIM_RANK.__getitem__)
 ROLES = sorted(ROLE_RANK, key=ROLE_RANK.__getitem__)
 

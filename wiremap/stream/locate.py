@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from wiremap.contracts import Placement, WireItem
+from wiremap.contracts import Placement, Role, WireItem
 from wiremap.errors import GeoError
 
 __all__ = ["Locator", "RegionNames", "load_locator", "load_region_names", "region_events_of"]
@@ -66,9 +66,14 @@ def load_region_names() -> RegionNames:
 
 def region_events_of(placements: Sequence[Placement], min_confidence: float = 0.0) -> dict[str, float]:
     """Region code → the best placement confidence in it, of placements at least
-    ``min_confidence`` likely right (placements without admin-1 skip)."""
+    ``min_confidence`` likely right (placements without admin-1 skip). A dateline says where
+    the copy was filed, not where the event was, so it counts only in a report that places
+    nothing else: then the filing bureau is the best evidence there is."""
     best: dict[str, float] = {}
+    filed: dict[str, float] = {}
     for p in placements:
-        if p.admin1 and p.confidence >= min_confidence and p.confidence > best.get(p.admin1, -1.0):
-            best[p.admin1] = p.confidence
-    return best
+        if p.admin1 and p.confidence >= min_confidence:
+            into = filed if p.role is Role.DATELINE else best
+            if p.confidence > into.get(p.admin1, -1.0):
+                into[p.admin1] = p.confidence
+    return best or filed

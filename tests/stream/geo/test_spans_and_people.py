@@ -109,3 +109,24 @@ def test_broken_name_tables_are_a_clear_error(tmp_path: Path,
         _person._tables.cache_clear()
         monkeypatch.undo()
         _person._tables()
+
+
+@pytest.mark.parametrize(("text", "wrong", "kept"), [
+    ("Ukrainian drones hit a tanker in the Sea of Azov near Berdyansk.", "Azov", "Berdyansk"),
+    ("A hurricane formed in the Gulf of Mexico and headed for Louisiana.", "Mexico", "Louisiana"),
+    ("North Korea fired a missile into the Sea of Japan.", "Japan", "North Korea"),
+    ("Chinese vessels patrolled the South China Sea near the Philippines.", "China", "Philippines"),
+])
+def test_a_water_body_named_after_a_place_is_not_that_place(
+        geoparser: Geoparser, text: str, wrong: str, kept: str) -> None:
+    texts = {p.text for p in geoparser.parse(text)}
+    assert wrong not in texts and kept in texts
+    assert not {"Gulf", "Sea"} & texts
+
+
+def test_a_place_whose_name_holds_a_water_word_stays_a_place(geoparser: Geoparser) -> None:
+    found = {p.text: p.place_id for p in geoparser.parse(
+        "Whales were seen in the Bay of Plenty off Tauranga.")}
+    assert found["Bay of Plenty"].startswith("a1:NZ.")
+    found = {p.text: p.place_id for p in geoparser.parse("Fans in Green Bay, Wisconsin celebrated.")}
+    assert found["Green Bay"] == "gn:5254962"

@@ -15,9 +15,10 @@
       var box = el('div', 'wm-legend leaflet-bar');
       L.DomEvent.disableClickPropagation(box);
       add(box, el('div', 'wm-legend-title', 'Placement confidence'));
-      ['event', 'origin', 'mentioned'].forEach(function (role) {
+      var LABEL = { event: 'event site', dateline: 'dateline (filed from)' };
+      ['event', 'origin', 'mentioned', 'dateline'].forEach(function (role) {
         var row = el('div', 'wm-legend-row');
-        add(row, el('span', 'wm-legend-label', role === 'event' ? 'event site' : role));
+        add(row, el('span', 'wm-legend-label', LABEL[role] || role));
         RAMPS[role].forEach(function (c) {
           var sw = el('span', 'wm-swatch' + (role === 'origin' ? ' wm-swatch-ring' : ''));
           sw.style.background = role === 'origin' ? 'transparent' : c;

@@ -7,7 +7,8 @@
   var RAMPS = {
     event: ['#fdcc8a', '#fc8d59', '#ef6548', '#d7301f', '#990000'],
     origin: ['#c6dbef', '#9ecae1', '#6baed6', '#3182bd', '#08519c'],
-    mentioned: ['#d9d9d9', '#bdbdbd', '#969696', '#737373', '#525252']
+    mentioned: ['#d9d9d9', '#bdbdbd', '#969696', '#737373', '#525252'],
+    dateline: ['#d9f0d3', '#a6dba0', '#5aae61', '#1b7837', '#00441b']
   };
   var CHORO = ['#f2f0f7', '#dadaeb', '#bcbddc', '#9e9ac8', '#807dba', '#54278f'];
   var WINDOW_LABEL = { '1h': '1 h', '24h': '24 h', '7d': '7 d' };

@@ -75,6 +75,7 @@ FEATURES: tuple[str, ...] = (
     "org_run",
     "a1_share",
     "dominant_a1",
+    "dateline",
 )
 
 
@@ -205,4 +206,5 @@ def features(r: Resolved, person_keys: frozenset[str] = frozenset()) -> list[flo
         float(m.org_run),
         get("a1_share", 0.0),
         get("dominant_a1", 0.0),
+        float(m.dateline),
     ]

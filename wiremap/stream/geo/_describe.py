@@ -45,7 +45,9 @@ def reason_of(r: Resolved) -> str:
         parts.append(_MATCH_LABEL.get(m.match, m.match))
     parts.append(_KIND_LABEL.get(p.kind, p.kind))
     parts.append("unambiguous" if r.n_cands == 1 else f"{r.n_cands} candidates")
-    if m.hint and m.hint == p.kind:
+    if m.dateline:
+        parts.append("dateline: where the copy was filed")
+    elif m.hint and m.hint == p.kind:
         parts.append(f"text asks for {_KIND_LABEL.get(m.hint, m.hint)}")
     if r.in_container:
         parts.append("named with its state or country")

@@ -14,6 +14,7 @@ import functools
 import re
 
 from wiremap.stream.geo._common import COMMON_WORDS
+from wiremap.stream.geo._dateline import mark_dateline
 from wiremap.stream.geo._fuzzy import FUZZY_MIN_LEN
 from wiremap.stream.geo._lexicon import (
     AP_STATES,
@@ -56,6 +57,11 @@ _AVIATION_NEEDS = ("airport", "flight", "runway", "airline", "aircraft", "plane"
                    "takeoff", "take-off", "terminal", "aviation", "airspace")
 _AVIATION_NEEDLES = Needles(_AVIATION_NEEDS)
 _WATER_HILL = frozenset({"lake", "mount", "mt"})
+#: Water bodies named after a place: "the Sea of Azov" is not Azov, "the Gulf of Mexico" not
+#: Mexico, "the South China Sea" not China. The gazetteer holds no water bodies, so such a
+#: name gets no placement rather than a wrong one.
+_WATER_OF = frozenset({"sea", "gulf", "bay", "strait", "straits"})
+_WATER_AFTER = frozenset({"sea", "ocean", "gulf", "strait", "straits"})
 #: Lower-case words the rules look at; every other lower-case word is skipped by the tokenizer.
 _KEEP = frozenset(
     CONNECTORS | set(KIND_SUFFIX) | set(PLURAL_HINT) | LOCATIVE | TITLES | PERSON_AFTER
@@ -137,9 +143,10 @@ class Recognizer(NameTable):
             i = j if j > i else i + 1
 
         capital_mentions(doc, mentions, aviation_sents, self._capital_of)
+        mentions = mark_dateline(self.lookup, doc, mentions, aviation_sents)
         mentions.sort(key=lambda m: m.start)
         if persons:
-            mentions = [m for m in mentions if m.key not in persons or m.ntok > 1]
+            mentions = [m for m in mentions if m.key not in persons or m.ntok > 1 or m.dateline]
         spread_list_hints(doc, mentions, functools.partial(apply_hint, self.lookup))
         # A spelling variant counts only where the text says it is a place: a place-type word,
         # a locative preposition, or a list of other places.
@@ -340,6 +347,15 @@ class Recognizer(NameTable):
             return _consume(rest=True)
         if nxt_same and nxt is not None and nxt.cap and nxt.key in STREET_HEADS:
             return _consume(rest=True)
+        if nxt_same and nxt is not None and nxt.cap and nxt.key in _WATER_AFTER:
+            return _consume()
+        if length == 1 and key in _WATER_OF and nxt_same and nxt is not None and nxt.key == "of":
+            return _consume()  # "Gulf" of "Gulf of Mexico" is no Gulf County
+        if prv_same and prv is not None and prv.key == "of" and run[k] >= 2:
+            head = toks[run[k] - 2]
+            if head.cap and head.key in _WATER_OF and head.sent == first_t.sent \
+                    and text[head.end : prv.start] == " " and text[prv.end : first_t.start] == " ":
+                return _consume()
         if prv_same and prv is not None and prv.cap and prv.key in _WATER_HILL \
                 and text[prv.end : first_t.start] == " ":
             return _consume()  # "Lake Vermont", "Mount Hope": named after the place, elsewhere

@@ -83,6 +83,7 @@ class Mention:
     n_found: int = 0  # candidates before a place-type word narrowed them
     in_list: bool = False  # one of a coordinated list of names ("Kursk, Belgorod and Rostov")
     org_run: bool = False  # its capitalised run ends in an organisation word ("Columbia University")
+    dateline: bool = False  # the place the copy was filed from ("KYIV (AP) -")
 
 
 @dataclass(slots=True)

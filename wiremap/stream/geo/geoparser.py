@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from wiremap.contracts import ClaimStatus, Placement, WireItem
+from wiremap.contracts import ClaimStatus, Placement, Role, WireItem
 from wiremap.errors import GeoError
 from wiremap.stream.geo._claims import role_of, sentence_cues
 from wiremap.stream.geo._confidence import FEATURES, features
@@ -209,7 +209,8 @@ class Geoparser:
                     admin1=p.admin1,
                     confidence=round(conf, 4),
                     point_confidence=round(point, 4),
-                    role=role_of(sent[0], m.start - sent[1], event=sent[3]),
+                    role=Role.DATELINE if m.dateline
+                    else role_of(sent[0], m.start - sent[1], event=sent[3]),
                     claim=sent[2],
                     reason=reason_of(r),
                 )
