@@ -109,9 +109,6 @@ KNOWN_GAPS = {
     # "near Ramenskoye outside Moscow": Moscow is placed as the area around the city
     # (precision admin-2, not a pin), which the table counts as a Moscow placement.
     ("tass-20261122-ramenskoye-drone", "gn:524901"),
-    # Russian-language copy: inflected Cyrillic names ("над Московской областью") are not read.
-    ("ria-20261124-podmoskovye-ru", "a1:RU.47"),
-    ("ria-20261124-podmoskovye-ru", "iata:VKO"),
 }
 
 

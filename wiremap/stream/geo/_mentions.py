@@ -76,6 +76,8 @@ def build_mention(
             if not (nt.key in _HINT_ONLY and nt.text.islower()) \
                     and MODIFIER_AFTER.match(text, nt.end) is None:
                 end = nt.end
+    if hint is None:
+        hint = toks[last_i].hint
     # "the city of X", "the province of X".
     if hint is None and run[k] >= 2:
         p1, p2 = toks[run[k] - 1], toks[run[k] - 2]

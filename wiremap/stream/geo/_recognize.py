@@ -43,6 +43,7 @@ from wiremap.stream.geo._phrases import (
     link_containers,
     spread_list_hints,
 )
+from wiremap.stream.geo._russian import is_russian, russian_doc
 from wiremap.stream.geo._text import Doc, Token, tokenize
 from wiremap.stream.geo._types import Area, GazetteerLike, Mention, PlaceLike
 
@@ -89,7 +90,13 @@ class Recognizer(NameTable):
     # -- main entry ------------------------------------------------------------------------
 
     def tokenize(self, text: str) -> Doc:
-        return tokenize(text, _KEEP)
+        doc = tokenize(text, _KEEP)
+        if not text.isascii() and is_russian(text):
+            doc = russian_doc(doc, self._known)
+        return doc
+
+    def _known(self, key: str) -> bool:
+        return bool(self.lookup(key)[0])
 
     def find(self, doc: Doc, *, demonyms: str = "place") -> list[Mention]:
         text = doc.text
