@@ -17,12 +17,14 @@ from wiremap.stream.locate import region_events_of
     ("ST. LOUIS (AP) -- Flooding closed roads.", "ST. LOUIS"),
     ("Headline of the item\nPARIS, Texas (AP) - A tornado hit.", "PARIS"),
     ("Council to vote on budget. MANSFIELD — The City Council approved it.", "MANSFIELD"),
+    ("МОСКВА, 23 ноября. /ТАСС/. Силы ПВО сбили беспилотник.", "МОСКВА"),
+    ("Заголовок\nРОСТОВ-НА-ДОНУ, 23 ноя — РИА Новости. Объявлена тревога.", "РОСТОВ-НА-ДОНУ"),
 ])
 def test_a_dateline_is_found_where_wire_copy_puts_it(text: str, name: str) -> None:
     span = dateline_span(text)
     assert span is not None
     assert text[span[0]:span[1]] == name
-    assert text[span[2] - 2:span[2]] in ("— ", "- ")
+    assert text[span[2] - 2:span[2]] in ("— ", "- ", "/.", "и.")
 
 
 @pytest.mark.parametrize("text", [
@@ -76,3 +78,11 @@ def test_a_transliterated_dateline_is_read(geoparser: Geoparser) -> None:
     found = geoparser.parse("KHARKOV - Russia struck the city with two missiles early on Friday.")
     assert [(p.place_id, p.role) for p in found if p.text == "KHARKOV"] == [
         ("gn:706483", Role.DATELINE)]
+
+
+def test_a_russian_agency_dateline_is_where_the_copy_was_filed(geoparser: Geoparser) -> None:
+    found = geoparser.parse("МОСКВА, 23 ноября. /ТАСС/. Силы ПВО уничтожили беспилотник над "
+                            "Курской областью, сообщили в Минобороны.")
+    assert [(p.text, p.place_id, p.role) for p in found] == [
+        ("МОСКВА", "gn:524901", Role.DATELINE), ("Курской областью", "a1:RU.41", Role.MENTIONED)]
+    assert list(region_events_of(found, 0.0)) == ["RU.41"]

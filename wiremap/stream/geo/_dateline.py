@@ -1,4 +1,4 @@
-"""The dateline: "KYIV, Ukraine (AP) —", "MOSCOW, Nov 23 (Reuters) -", "PARIS (AFP) -".
+"""The dateline: "KYIV, Ukraine (AP) —", "MOSCOW, Nov 23 (Reuters) -", "МОСКВА, 23 ноября. /ТАСС/.".
 
 Wire copy opens with where it was filed, in capitals, before a dash. That is a place name
 whatever the word ("MONROE", "HURRICANE"), almost always a city, and where the reporter was
@@ -24,6 +24,13 @@ _DATELINE = re.compile(
     r"(?: ?\([A-Za-z0-9.&/ -]{1,40}\))?"  # (Reuters)
     r" ?(?:-{1,2}|–|—) "
 )
+#: Russian agencies: "МОСКВА, 23 ноября. /ТАСС/.", "МОСКВА, 23 ноя — РИА Новости."
+_DATELINE_RU = re.compile(
+    r"(?P<name>[А-ЯЁ][А-ЯЁ\-]*[А-ЯЁ](?: [А-ЯЁ][А-ЯЁ\-]*[А-ЯЁ]){0,2}), \d{1,2} "
+    r"(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|янв|фев|мар|"
+    r"апр|авг|сен|окт|ноя|дек)[а-я]*\.?"
+    r"(?: ?/[^/\n]{1,30}/\.?| ?[-–—] ?[^\n.]{1,40}\.)"
+)
 #: A text's own opening sentence (a headline joined to its body by ". ") may precede it.
 _LEAD = 300
 
@@ -41,7 +48,7 @@ def dateline_span(text: str) -> tuple[int, int, int] | None:
     for s in sorted(set(starts)):
         while s < len(text) and text[s] in " \t\r\n":
             s += 1
-        m = _DATELINE.match(text, s)
+        m = _DATELINE.match(text, s) or _DATELINE_RU.match(text, s)
         if m is not None and sum(c.isalpha() for c in m.group("name")) >= 3:
             return m.start("name"), m.end("name"), m.end()
     return None
