@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -55,7 +56,7 @@ def _romanised(word: str) -> str:
     return w.translate(_BGN)
 
 
-def _key(word: str, known: Any) -> str | None:
+def _key(word: str, known: Callable[[str], bool]) -> str | None:
     """The key under which the gazetteer knows a Cyrillic name, if it does."""
     for k in (key_of(word), key_of(_romanised(word))):
         if known(k):
@@ -97,7 +98,7 @@ def _agreed(adj: Any, gender: str | None) -> str:
     return str(form.word if form is not None else adj.normal_form)
 
 
-def russian_doc(doc: Doc, known: Any) -> Doc:
+def russian_doc(doc: Doc, known: Callable[[str], bool]) -> Doc:
     """``doc`` with its Cyrillic tokens replaced by dictionary-form ones. ``known(key)`` says
     whether the gazetteer has a key (a name already in its dictionary form is kept as
     written: indeclinable "Внуково" is no "внуково" the analyser guesses at)."""
