@@ -15,7 +15,7 @@
       var box = el('div', 'wm-legend leaflet-bar');
       L.DomEvent.disableClickPropagation(box);
       add(box, el('div', 'wm-legend-title', 'Placement confidence'));
-      var LABEL = { event: 'event site', dateline: 'dateline (filed from)' };
+      var LABEL = { event: 'event site' };
       ['event', 'origin', 'mentioned', 'dateline'].forEach(function (role) {
         var row = el('div', 'wm-legend-row');
         add(row, el('span', 'wm-legend-label', LABEL[role] || role));
