@@ -17,6 +17,8 @@ from wiremap.stream.locate import region_events_of
     ("ST. LOUIS (AP) -- Flooding closed roads.", "ST. LOUIS"),
     ("Headline of the item\nPARIS, Texas (AP) - A tornado hit.", "PARIS"),
     ("Council to vote on budget. MANSFIELD — The City Council approved it.", "MANSFIELD"),
+    ("Washington (CNN) — Lawmakers returned on Monday.", "Washington"),
+    ("Kyiv, Ukraine (AP) — Russia launched drones overnight.", "Kyiv"),
     ("МОСКВА, 23 ноября. /ТАСС/. Силы ПВО сбили беспилотник.", "МОСКВА"),
     ("Заголовок\nРОСТОВ-НА-ДОНУ, 23 ноя — РИА Новости. Объявлена тревога.", "РОСТОВ-НА-ДОНУ"),
 ])
@@ -28,7 +30,8 @@ def test_a_dateline_is_found_where_wire_copy_puts_it(text: str, name: str) -> No
 
 
 @pytest.mark.parametrize("text", [
-    "Kyiv (AP) — a lower-case dateline is no dateline here.",
+    "Kyiv — a title-case name with no agency is no dateline.",
+    "The talks (held in Geneva) - and their aftermath - dragged on.",
     "US - China talks stalled.",  # two letters: an abbreviation, not a filing place
     "The mayor said the PARIS — LYON line was closed.",  # not at the start of a line
     "BREAKING: markets fell.",

@@ -24,6 +24,12 @@ _DATELINE = re.compile(
     r"(?: ?\([A-Za-z0-9.&/ -]{1,40}\))?"  # (Reuters)
     r" ?(?:-{1,2}|–|—) "
 )
+#: In title case only with the agency in brackets: "Washington (CNN) —", "Kyiv, Ukraine (AP) -".
+_DATELINE_TITLE = re.compile(
+    r"(?P<name>[A-Z][a-z'’.\-]+(?: [A-Z][a-z'’.\-]+){0,3})"
+    r"(?:, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2})?"
+    r" \([A-Z][A-Za-z0-9.&/ -]{0,39}\) ?(?:-{1,2}|–|—) "
+)
 #: Russian agencies: "МОСКВА, 23 ноября. /ТАСС/.", "МОСКВА, 23 ноя — РИА Новости."
 _DATELINE_RU = re.compile(
     r"(?P<name>[А-ЯЁ][А-ЯЁ\-]*[А-ЯЁ](?: [А-ЯЁ][А-ЯЁ\-]*[А-ЯЁ]){0,2}), \d{1,2} "
@@ -48,7 +54,7 @@ def dateline_span(text: str) -> tuple[int, int, int] | None:
     for s in sorted(set(starts)):
         while s < len(text) and text[s] in " \t\r\n":
             s += 1
-        m = _DATELINE.match(text, s) or _DATELINE_RU.match(text, s)
+        m = _DATELINE.match(text, s) or _DATELINE_TITLE.match(text, s) or _DATELINE_RU.match(text, s)
         if m is not None and sum(c.isalpha() for c in m.group("name")) >= 3:
             return m.start("name"), m.end("name"), m.end()
     return None
