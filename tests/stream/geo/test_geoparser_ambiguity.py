@@ -62,6 +62,14 @@ def test_kursk_city_versus_kursk_oblast(geoparser: Geoparser) -> None:
     assert oblast.radius_km > city.radius_km
 
 
+def test_a_bare_name_shared_by_a_region_and_a_city_inside_it_is_the_city(geoparser: Geoparser) -> None:
+    # GeoNames gives Kherson 66,000 people, below the big-city rule; it is still the city
+    city = place(geoparser, "Russian forces shelled Kherson overnight, the governor said.", "Kherson")
+    assert (city.place_id, city.precision) == ("gn:706448", Precision.CITY)
+    oblast = place(geoparser, "Russian forces shelled the Kherson region overnight.", "Kherson region")
+    assert oblast.place_id == "a1:UA.08"
+
+
 def test_washington_city_or_state(geoparser: Geoparser) -> None:
     dc = place(geoparser, "Lawmakers in Washington voted on the bill, the White House said.",
                "Washington")

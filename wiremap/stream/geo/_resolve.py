@@ -210,11 +210,13 @@ class Resolver:
             base = [b + _AVIATION if c.kind == "airport" else b
                     for b, c in zip(base, m.cands, strict=True)]
         if m.hint is None and len(m.cands) > 1:
-            # A bare name shared by a big city and its region means the city ("Kursk").
+            # A bare name shared by a big city and its region means the city ("Kursk"), as does
+            # one shared by a region and a city inside it ("Kherson", whatever its census says).
             big = {c.country for c in m.cands if c.kind == "city" and c.population >= 100_000}
-            if big:
-                base = [b - 3.0 if c.kind == "admin1" and c.country in big else b
-                        for b, c in zip(base, m.cands, strict=True)]
+            seats = {c.admin1 for c in m.cands if c.kind == "city"}
+            if big or seats:
+                base = [b - 3.0 if c.kind == "admin1" and (c.country in big or c.admin1 in seats)
+                        else b for b, c in zip(base, m.cands, strict=True)]
         if m.container is not None:
             cont = mentions[m.container]
             ccs = {c.country for c in cont.cands if c.kind == "country"}
