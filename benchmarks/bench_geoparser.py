@@ -11,7 +11,7 @@ CPU time and wall time, median of --runs passes over the same documents after a 
 (reported too: the memo tables start empty, as for a live stream's new names); load time of
 `Geoparser.load()` in a fresh process; and `Geoparser.locate` over the worker benchmark's
 5,000 synthetic ~2 KB items (benchmarks/_worker.py), CPU items/s on the same core; and
-Russian items (benchmarks/russian_items.txt), read through the Russian morphology.
+Russian and Ukrainian items (benchmarks/*_items.txt), read through their morphology.
 """
 
 from __future__ import annotations
@@ -79,27 +79,30 @@ def speed(runs: int) -> dict[str, Any]:
            "docs_per_s_cpu_first_pass": first,
            "runs": runs}
     out.update(worker_items_speed(gp, runs))
-    out.update(russian_speed(gp, runs))
+    out.update(cyrillic_speed(gp, runs))
     return out
 
 
-def russian_speed(gp: Any, runs: int) -> dict[str, float]:
-    """``parse`` over Russian items (benchmarks/russian_items.txt, one per line): the
-    first call (it loads the morphological dictionary), and warm CPU items/s, median of
-    passes of 50 rounds."""
-    texts = (ROOT / "benchmarks" / "russian_items.txt").read_text(encoding="utf-8").split("\n")
-    texts = [t for t in texts if t.strip()]
-    w0 = time.perf_counter()
-    gp.parse(texts[0])
-    first = time.perf_counter() - w0
-    cpu = []
-    for _ in range(runs):
-        c0 = time.process_time()
-        for _ in range(50):
-            for t in texts:
-                gp.parse(t)
-        cpu.append(50 * len(texts) / (time.process_time() - c0))
-    return {"russian_first_call_s": first, "russian_items_per_s_cpu": statistics.median(cpu)}
+def cyrillic_speed(gp: Any, runs: int) -> dict[str, float]:
+    """``parse`` over Russian and Ukrainian items (benchmarks/{russian,ukrainian}_items.txt, one
+    per line): the first call of each language (it loads its morphological dictionary), and
+    warm CPU items/s, median of passes of 50 rounds."""
+    out: dict[str, float] = {}
+    for lang in ("russian", "ukrainian"):
+        path = ROOT / "benchmarks" / f"{lang}_items.txt"
+        texts = [t for t in path.read_text(encoding="utf-8").split("\n") if t.strip()]
+        w0 = time.perf_counter()
+        gp.parse(texts[0])
+        out[f"{lang}_first_call_s"] = time.perf_counter() - w0
+        cpu = []
+        for _ in range(runs):
+            c0 = time.process_time()
+            for _ in range(50):
+                for t in texts:
+                    gp.parse(t)
+            cpu.append(50 * len(texts) / (time.process_time() - c0))
+        out[f"{lang}_items_per_s_cpu"] = statistics.median(cpu)
+    return out
 
 
 def worker_items_speed(gp: Any, runs: int, n: int = 5000, slice_rows: int = 32) -> dict[str, float]:
@@ -176,8 +179,8 @@ def main() -> None:
           f" on {sp['docs']} docs of {sp['avg_kb']:.1f} KB; first pass "
           f"{sp['docs_per_s_cpu_first_pass']:.0f} docs/s (CPU); load {result['load']['load_s']:.2f} s;"
           f" worker items {sp['worker_items_per_s_cpu']:.0f}/s (CPU), in slices of 32 "
-          f"{sp['worker_items_per_s_cpu_batched']:.0f}/s; Russian items "
-          f"{sp['russian_items_per_s_cpu']:.0f}/s (CPU), first call {sp['russian_first_call_s']:.2f} s")
+          f"{sp['worker_items_per_s_cpu_batched']:.0f}/s; Russian / Ukrainian items "
+          f"{sp['russian_items_per_s_cpu']:.0f} / {sp['ukrainian_items_per_s_cpu']:.0f}/s (CPU)")
 
 
 if __name__ == "__main__":

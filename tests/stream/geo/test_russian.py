@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from wiremap.stream.geo import Geoparser
+from wiremap.stream.geo._cyrillic import language_of
 from wiremap.stream.geo._paths import data_path
-from wiremap.stream.geo._russian import is_russian
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -20,9 +20,10 @@ def _places(geoparser: Geoparser, text: str) -> dict[str, str]:
 
 
 def test_which_texts_are_read_as_russian() -> None:
-    assert is_russian("Силы ПВО уничтожили три беспилотника над Московской областью.")
-    assert not is_russian("Air defence shot down drones over Moscow Oblast (Московская область).")
-    assert not is_russian("Plain English text.")
+    ru = language_of("Силы ПВО уничтожили три беспилотника над Московской областью.")
+    assert ru is not None and ru.code == "ru"
+    assert language_of("Air defence shot down drones over Moscow Oblast (Московская область).") is None
+    assert language_of("Plain English text.") is None
 
 
 @pytest.mark.parametrize(("text", "span", "place_id"), [
@@ -68,11 +69,11 @@ def test_countries_by_their_russian_names(geoparser: Geoparser) -> None:
     assert found == {"США": "cc:US", "Франция": "cc:FR", "Украине": "cc:UA", "России": "cc:RU"}
 
 
-def test_the_country_table_is_what_its_build_script_writes(tmp_path: Path) -> None:
-    out = tmp_path / "ru_names.json"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_geo_russian.py"), "--out", str(out)],
-                   check=True, capture_output=True)
-    assert out.read_bytes() == data_path("ru_names.json").read_bytes()
+def test_the_country_tables_are_what_their_build_script_writes(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_geo_cyrillic.py"),
+                    "--out-dir", str(tmp_path)], check=True, capture_output=True)
+    for name in ("ru_names.json", "uk_names.json"):
+        assert (tmp_path / name).read_bytes() == data_path(name).read_bytes()
 
 
 def test_english_text_is_not_read_as_russian(geoparser: Geoparser) -> None:

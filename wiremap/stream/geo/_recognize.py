@@ -14,6 +14,7 @@ import functools
 import re
 
 from wiremap.stream.geo._common import COMMON_WORDS
+from wiremap.stream.geo._cyrillic import cyrillic_doc, language_of
 from wiremap.stream.geo._dateline import mark_dateline
 from wiremap.stream.geo._fuzzy import FUZZY_MIN_LEN
 from wiremap.stream.geo._lexicon import (
@@ -43,7 +44,6 @@ from wiremap.stream.geo._phrases import (
     link_containers,
     spread_list_hints,
 )
-from wiremap.stream.geo._russian import is_russian, russian_doc
 from wiremap.stream.geo._text import Doc, Token, tokenize
 from wiremap.stream.geo._types import Area, GazetteerLike, Mention, PlaceLike
 
@@ -91,12 +91,8 @@ class Recognizer(NameTable):
 
     def tokenize(self, text: str) -> Doc:
         doc = tokenize(text, _KEEP)
-        if not text.isascii() and is_russian(text):
-            doc = russian_doc(doc, self._known)
-        return doc
-
-    def _known(self, key: str) -> bool:
-        return bool(self.lookup(key)[0])
+        lang = language_of(text)
+        return doc if lang is None else cyrillic_doc(doc, self.lookup, lang)
 
     def find(self, doc: Doc, *, demonyms: str = "place") -> list[Mention]:
         text = doc.text
