@@ -21,13 +21,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from wiremap.stream.geo._mentions import Lookup
 from wiremap.stream.geo._paths import data_path
 from wiremap.stream.geo._text import Doc, Token, key_of
-from wiremap.stream.geo._types import PlaceLike
 
 __all__ = ["cyrillic_doc", "language_of"]
-
-Lookup = Callable[[str], tuple[list[PlaceLike], list[str]]]
 
 _CYR = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
 _LAT = re.compile(r"[A-Za-z]")
@@ -89,6 +87,22 @@ def _romanised(word: str) -> str:
     return w.translate(_BGN)
 
 
+_UK_LATIN = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh",
+    "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n",
+    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "'": "", "’": ""})
+_UK_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+_UK_WORD_START = re.compile(r"(?:^|(?<=[\s-]))([єїйюя])")
+
+
+def _uk_romanised(word: str) -> str:
+    """Ukraine's official romanisation ("Гостомель" → Hostomel, "Миколаїв" → Mykolaiv), which
+    the gazetteer's English names follow."""
+    w = _UK_WORD_START.sub(lambda m: _UK_INITIAL[m.group(1)], word.lower())
+    return w.translate(_UK_LATIN)
+
+
 def language_of(text: str) -> _Lang | None:
     """The Cyrillic language to read ``text`` in: more Cyrillic letters than Latin ones, and
     Ukrainian where the letters only Ukrainian has outnumber those only Russian has."""
@@ -145,22 +159,6 @@ def _best(parses: Sequence[Any], lang: _Lang) -> Any:
     if lang.geox:
         return parses[0]
     return next((p for p in parses if not p.tag.grammemes & _PEOPLE), parses[0])
-
-
-_UK_LATIN = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh",
-    "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n",
-    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "'": "", "’": ""})
-_UK_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
-_UK_WORD_START = re.compile(r"(?:^|(?<=[\s-]))([єїйюя])")
-
-
-def _uk_romanised(word: str) -> str:
-    """Ukraine's official romanisation ("Гостомель" → Hostomel, "Миколаїв" → Mykolaiv), which
-    the gazetteer's English names follow."""
-    w = _UK_WORD_START.sub(lambda m: _UK_INITIAL[m.group(1)], word.lower())
-    return w.translate(_UK_LATIN)
 
 
 def _key(word: str, lang: _Lang, lookup: Lookup) -> str | None:
