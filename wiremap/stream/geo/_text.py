@@ -57,7 +57,7 @@ class Token:
     upper: bool  # all caps, longer than one letter
     sent: int  # sentence index
     first: bool  # first word of its sentence
-    hint: str | None = None  # the kind its own words name (a Russian "... областью" token)
+    hint: str | None = None  # the kind its own words name (a Cyrillic "... областью" token)
 
 
 class Doc:
