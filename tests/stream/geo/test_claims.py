@@ -20,6 +20,13 @@ from wiremap.stream.geo._claims import claim_status, role_of
     ("The report, which remains unconfirmed, placed the strike in Kursk.", ClaimStatus.UNCONFIRMED),
     ("The claim could not be independently verified.", ClaimStatus.UNCONFIRMED),
     ("Officials have not confirmed a strike in Kursk.", ClaimStatus.UNCONFIRMED),
+    # Russian and Ukrainian copy
+    ("По неподтверждённым данным, беспилотник упал в Раменском.", ClaimStatus.UNCONFIRMED),
+    ("За неперевіреною інформацією, дрони запустили з території Сумщини.", ClaimStatus.UNCONFIRMED),
+    ("Предположительно, дроны были запущены из Сумской области.", ClaimStatus.SPECULATIVE),
+    ("Ймовірно, ракету випустили з боку Бєлгорода.", ClaimStatus.SPECULATIVE),
+    ("Губернатор подтвердил, что обломки упали в Курске.", ClaimStatus.CONFIRMED),
+    ("Силы ПВО уничтожили три беспилотника над Московской областью.", ClaimStatus.REPORTED),
 ])
 def test_claim_status(sentence: str, status: ClaimStatus) -> None:
     assert claim_status(sentence) == status
@@ -32,6 +39,12 @@ def test_claim_status(sentence: str, status: ClaimStatus) -> None:
     ("Missiles fired overnight from Belgorod hit Kharkiv.", "Kharkiv", Role.EVENT),
     ("Forty drones were intercepted over Moscow Oblast.", "Moscow", Role.EVENT),
     ("The minister, who was born in Kursk, spoke on television.", "Kursk", Role.MENTIONED),
+    ("Беспилотники, запущенные с территории Сумской области, сбиты над Курском.", "Сумской",
+     Role.ORIGIN),
+    ("Беспилотники, запущенные с территории Сумской области, сбиты над Курском.", "Курском",
+     Role.EVENT),
+    ("Дрони, випущені з території Сумщини, збили над Харковом.", "Сумщини", Role.ORIGIN),
+    ("Мэр Москвы выступил на форуме в Казани.", "Казани", Role.MENTIONED),
 ])
 def test_role(sentence: str, place: str, role: Role) -> None:
     assert role_of(sentence, sentence.index(place)) == role

@@ -87,5 +87,5 @@ def test_a_russian_agency_dateline_is_where_the_copy_was_filed(geoparser: Geopar
     found = geoparser.parse("МОСКВА, 23 ноября. /ТАСС/. Силы ПВО уничтожили беспилотник над "
                             "Курской областью, сообщили в Минобороны.")
     assert [(p.text, p.place_id, p.role) for p in found] == [
-        ("МОСКВА", "gn:524901", Role.DATELINE), ("Курской областью", "a1:RU.41", Role.MENTIONED)]
+        ("МОСКВА", "gn:524901", Role.DATELINE), ("Курской областью", "a1:RU.41", Role.EVENT)]
     assert list(region_events_of(found, 0.0)) == ["RU.41"]

@@ -62,6 +62,33 @@ _EVENT = re.compile(
 )
 
 
+# Russian and Ukrainian copy (stems, as both inflect): the same four statuses, event words
+# and "launched from" phrases. Tried only on sentences with Cyrillic letters.
+_CYR = re.compile(r"[а-яёіїєґ]")
+_CYR_UNCONFIRMED = re.compile(
+    r"(неподтвержд|не\s+подтвержд|не\s+подтвердил|непроверен|не\s+проверен|"
+    r"не\s+удалось\s+(?:независимо\s+)?(?:подтверд|провер)|"
+    r"непідтвердж|не\s+підтвердж|не\s+підтвердил|неперевір|не\s+перевір|"
+    r"не\s+вдалося\s+(?:незалежно\s+)?(?:підтверд|перевір))"
+)
+_CYR_SPECULATIVE = re.compile(
+    r"(предположительно|предполага|вероятно|возможно|якобы|по\s+слухам|может\s+быть|"
+    r"ймовірно|імовірно|можливо|нібито|припуска|за\s+чутками|може\s+бути)"
+)
+_CYR_CONFIRMED = re.compile(r"(подтвердил|подтверждено|подтвердили|официально|"
+                            r"підтвердил|підтверджено|офіційно)")
+_CYR_EVENT = re.compile(
+    r"(атак|удар|сбит|сбил|уничтож|взрыв|обстрел|пожар|упал|обломк|погиб|ранен|пострада|"
+    r"огранич|задерж|тревог|прилет|збит|збил|знищ|вибух|обстріл|пожеж|впал|уламк|загин|"
+    r"поранен|постраждал|обмежен|тривог|приліт|ракет)"
+)
+_CYR_ORIGIN = re.compile(
+    r"(?:(?:запущ|выпущ|випущ|прилетевш|прилетіл)\w*\s+(?:\S+\s+){0,3}(?:из|с|со|з|із)|"
+    r"(?:с|со|з|із)\s+(?:территории|території|стороны|боку|направления|напрямку))"
+    r"(?:\s+[А-ЯЁІЇЄҐ][\w'’-]*)*\s*$"
+)
+
+
 def claim_status(sentence: str) -> ClaimStatus:
     """The strongest epistemic cue in the sentence wins: a denial of confirmation over
     speculation, speculation over a confirmation, a confirmation over plain reporting."""
@@ -71,10 +98,16 @@ def claim_status(sentence: str) -> ClaimStatus:
 def sentence_cues(sentence: str) -> tuple[ClaimStatus, bool]:
     """``(claim_status(sentence), has_event(sentence))``, lower-casing the sentence once."""
     lower = sentence.lower()
-    return _status(lower), _EVENT.search(lower) is not None
+    return _status(lower), _has_event(lower)
 
 
 def _status(sentence: str) -> ClaimStatus:
+    if not sentence.isascii() and _CYR.search(sentence):
+        for pattern, status in ((_CYR_UNCONFIRMED, ClaimStatus.UNCONFIRMED),
+                                (_CYR_SPECULATIVE, ClaimStatus.SPECULATIVE),
+                                (_CYR_CONFIRMED, ClaimStatus.CONFIRMED)):
+            if pattern.search(sentence):
+                return status
     needs = _STATUS_NEEDS.present(sentence)
     if needs & 1 and _UNCONFIRMED.search(sentence):
         return ClaimStatus.UNCONFIRMED
@@ -87,7 +120,14 @@ def _status(sentence: str) -> ClaimStatus:
 
 def has_event(sentence: str) -> bool:
     """Does the sentence report something happening (a strike, a fire, cancelled flights)?"""
-    return _EVENT.search(sentence.lower()) is not None
+    return _has_event(sentence.lower())
+
+
+def _has_event(lower: str) -> bool:
+    if _EVENT.search(lower) is not None:
+        return True
+    return not lower.isascii() and _CYR.search(lower) is not None and \
+        _CYR_EVENT.search(lower) is not None
 
 
 def role_of(sentence: str, offset: int, *, event: bool | None = None) -> Role:
@@ -97,6 +137,8 @@ def role_of(sentence: str, offset: int, *, event: bool | None = None) -> Role:
     # (In non-ASCII text re.I also folds "ſ", "K" (Kelvin) and the like: there, always search.)
     if (not before.isascii() or _ORIGIN_NEEDS.present(before.lower())) \
             and _ORIGIN.search(before):
+        return Role.ORIGIN
+    if not before.isascii() and _CYR_ORIGIN.search(before):
         return Role.ORIGIN
     if event if event is not None else has_event(sentence):
         return Role.EVENT
