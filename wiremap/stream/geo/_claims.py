@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from wiremap.contracts import ClaimStatus, Role
+from wiremap.stream.geo._cyrillic import has_cyrillic
 from wiremap.stream.geo._needles import Needles
 
 __all__ = ["claim_status", "has_event", "role_of", "sentence_cues"]
@@ -64,7 +65,6 @@ _EVENT = re.compile(
 
 # Russian and Ukrainian copy (stems, as both inflect): the same four statuses, event words
 # and "launched from" phrases. Tried only on sentences with Cyrillic letters.
-_CYR = re.compile(r"[а-яёіїєґ]")
 _CYR_UNCONFIRMED = re.compile(
     r"(неподтвержд|не\s+подтвержд|не\s+подтвердил|непроверен|не\s+проверен|"
     r"не\s+удалось\s+(?:независимо\s+)?(?:подтверд|провер)|"
@@ -102,7 +102,7 @@ def sentence_cues(sentence: str) -> tuple[ClaimStatus, bool]:
 
 
 def _status(sentence: str) -> ClaimStatus:
-    if not sentence.isascii() and _CYR.search(sentence):
+    if has_cyrillic(sentence):
         for pattern, status in ((_CYR_UNCONFIRMED, ClaimStatus.UNCONFIRMED),
                                 (_CYR_SPECULATIVE, ClaimStatus.SPECULATIVE),
                                 (_CYR_CONFIRMED, ClaimStatus.CONFIRMED)):
@@ -126,8 +126,7 @@ def has_event(sentence: str) -> bool:
 def _has_event(lower: str) -> bool:
     if _EVENT.search(lower) is not None:
         return True
-    return not lower.isascii() and _CYR.search(lower) is not None and \
-        _CYR_EVENT.search(lower) is not None
+    return has_cyrillic(lower) and _CYR_EVENT.search(lower) is not None
 
 
 def role_of(sentence: str, offset: int, *, event: bool | None = None) -> Role:

@@ -25,7 +25,7 @@ from wiremap.stream.geo._mentions import Lookup
 from wiremap.stream.geo._paths import data_path
 from wiremap.stream.geo._text import Doc, Token, key_of
 
-__all__ = ["cyrillic_doc", "language_of"]
+__all__ = ["cyrillic_doc", "has_cyrillic", "language_of"]
 
 _CYR = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
 _LAT = re.compile(r"[A-Za-z]")
@@ -103,10 +103,19 @@ def _uk_romanised(word: str) -> str:
     return w.translate(_UK_LATIN)
 
 
+def has_cyrillic(text: str) -> bool:
+    return not text.isascii() and _CYR.search(text) is not None
+
+
+def _opens_sentence(doc: Doc, offset: int) -> bool:
+    """Only opening quotes, dashes or brackets stand between the sentence's start and here."""
+    return not doc.text[doc.sent_starts[doc.sentence_of(offset)] : offset].strip(_OPENERS)
+
+
 def language_of(text: str) -> _Lang | None:
     """The Cyrillic language to read ``text`` in: more Cyrillic letters than Latin ones, and
     Ukrainian where the letters only Ukrainian has outnumber those only Russian has."""
-    if text.isascii() or _CYR.search(text) is None:
+    if not has_cyrillic(text):
         return None
     if len(_CYR.findall(text)) <= len(_LAT.findall(text)):
         return None
@@ -141,7 +150,7 @@ def _agreed(adj: Any, gender: str | None) -> str:
     return str(form.word if form is not None else adj.normal_form)
 
 
-def _is_person(parses: Sequence[Any], lang: _Lang) -> bool:
+def _is_person(parses: Sequence[Any], best: Any, lang: _Lang) -> bool:
     """A person's name rather than a place. Russian: the best reading is a name and no place
     ("Собянин"). Ukrainian, whose dictionary tags no places: some reading is a name of the
     same word as the best other reading ("Шевченко", "Зеленський"); "Львові" is the surname
@@ -149,8 +158,7 @@ def _is_person(parses: Sequence[Any], lang: _Lang) -> bool:
     if lang.geox:
         tags = parses[0].tag.grammemes
         return bool(tags & _PEOPLE) and "Geox" not in tags
-    other = _best(parses, lang)
-    return any(p.tag.grammemes & _PEOPLE and p.normal_form == other.normal_form for p in parses)
+    return any(p.tag.grammemes & _PEOPLE and p.normal_form == best.normal_form for p in parses)
 
 
 def _best(parses: Sequence[Any], lang: _Lang) -> Any:
@@ -205,7 +213,7 @@ def cyrillic_doc(doc: Doc, lookup: Lookup, lang: _Lang) -> Doc:
                         j += 1
                     start = words[j][0] if j < len(words) else ne
             continue
-        if _is_person(parses[i], lang):
+        if _is_person(parses[i], p, lang):
             continue  # "Собянин"
         tags = p.tag.grammemes
         nxt = i + 1
@@ -232,8 +240,8 @@ def cyrillic_doc(doc: Doc, lookup: Lookup, lang: _Lang) -> Doc:
         key = next((k for k in (_key(x, lang, lookup) for x in names) if k is not None), None)
         if key is None:
             continue
-        opens = not text[doc.sent_starts[doc.sentence_of(s)] : s].strip(_OPENERS)
-        if opens and alias is None and (not lang.geox or ("Geox" not in tags and p.is_known)):
+        if _opens_sentence(doc, s) and alias is None \
+                and (not lang.geox or ("Geox" not in tags and p.is_known)):
             # a common word capitalised to open its sentence ("Силы", "Над"); the Ukrainian
             # dictionary tags no places, so there no unnamed word opening a sentence is read
             continue
@@ -261,6 +269,5 @@ def _names(w: str, lemma: str, alias: str | None, p: Any, parses: Sequence[Any],
 
 def _token(doc: Doc, s: int, e: int, w: str, key: str, *, cap: bool = True,
            hint: str | None = None) -> Token:
-    sent = doc.sentence_of(s)
-    first = not doc.text[doc.sent_starts[sent] : s].strip(_OPENERS)
-    return Token(s, e, w, key, cap, cap and len(w) > 1 and w.isupper(), sent, first, hint)
+    return Token(s, e, w, key, cap, cap and len(w) > 1 and w.isupper(), doc.sentence_of(s),
+                 _opens_sentence(doc, s), hint)
